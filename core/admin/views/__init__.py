@@ -1,0 +1,1 @@
+"""The kernel's own admin views, one ModelView subclass per model."""

@@ -1,0 +1,52 @@
+"""The public plugin API: the one module of the kernel a plugin may import (like CKAN's
+``toolkit``). Anything not re-exported here is private to the kernel and may change.
+
+    from core import api
+
+    @api.hookimpl
+    def register_entitlements():
+        return [api.Entitlement(code="art18.6", ...)]
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from core import audit
+from core.admin.base import SecureModelView, SecureView, scoped_to_org
+from core.auth import POLICE_ROLES, ROLES, current_actor
+from core.calendar import official_calendar
+from core.clock import today
+from core.dashboard import DashboardPanel
+from core.db import Base, db
+from core.entitlements import Decision, Entitlement, Reason
+from core.http.errors import ApiError
+from core.http.routing import ALL_ROLES, ApiBlueprint
+from core.http.schema import In, IsoDate, Out, field
+from core.models import (Card, Endorsement, Holder, OrgUnit, Permit, PermitStatusEvent,
+                         Residence, User)
+from core.rules import RuleError
+
+hookimpl = pluggy.HookimplMarker("juzhu")
+
+
+def record_audit(session, **kwargs):  # type: ignore[no-untyped-def]
+    """Write an audit event in the caller's transaction (see :func:`core.audit.record`)."""
+    return audit.record(session, **kwargs)
+
+
+def state():  # type: ignore[no-untyped-def]
+    """The running application's kernel state: profile, hooks, entitlements."""
+    from flask import current_app
+
+    return current_app.extensions["juzhu"]
+
+
+__all__ = [
+    "hookimpl", "db", "Base", "today", "official_calendar", "record_audit", "state", "current_actor",
+    "ROLES", "POLICE_ROLES", "ALL_ROLES",
+    "SecureModelView", "SecureView", "scoped_to_org", "DashboardPanel",
+    "Entitlement", "Decision", "Reason", "RuleError",
+    "ApiBlueprint", "ApiError", "In", "Out", "IsoDate", "field",
+    "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",
+]

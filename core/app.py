@@ -1,0 +1,103 @@
+"""The application factory: one Flask app, its own plugin manager, admin, API and security."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Iterable, Sequence
+
+from flask import Flask, jsonify, redirect
+from flask_babel import Babel
+from flask_security import Security, SQLAlchemyUserDatastore
+from flask_wtf.csrf import CSRFProtect
+
+from core.auth import ROLES
+from core.config import build_config
+from core.dashboard import DashboardPanel
+from core.db import db
+from core.entitlements import Entitlement
+from core.errors import PluginError
+from core.hooks import Hooks
+from core.http import errors as api_errors
+from core.http import openapi
+from core.models import Role, User
+from core.plugins import PluginManager, build_plugin_manager
+from core.profile import Profile, load_profile
+
+
+@dataclass
+class Juzhu:
+    """The kernel's per-application state: ``app.extensions["juzhu"]``."""
+
+    pm: PluginManager
+    hooks: Hooks
+    profile: Profile
+    entitlements: dict[str, tuple[str, Entitlement]] = field(default_factory=dict)
+    panels: list[DashboardPanel] = field(default_factory=list)
+
+
+def create_app(
+    config: dict[str, Any] | None = None,
+    *,
+    plugins: Iterable[tuple[str, ModuleType]] = (),
+    enabled: str | Sequence[str] | None = None,
+    disabled: str | Sequence[str] | None = None,
+    discover: bool = True,
+) -> Flask:
+    """Build an application. `plugins` adds (name, module) pairs, e.g. a test's plugin;
+    `enabled`/`disabled` override ``JUZHU_PLUGINS``/``JUZHU_DISABLE_PLUGINS``."""
+    app = Flask("core", static_folder="static", template_folder="templates")
+    app.config.update(build_config(config))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    pm = build_plugin_manager(enabled, disabled, extra=plugins, discover=discover)
+    hooks = Hooks(pm)
+    profile = load_profile(app.config.get("JUZHU_PROFILE"))
+    state = Juzhu(pm=pm, hooks=hooks, profile=profile)
+    app.extensions["juzhu"] = state
+
+    db.init_app(app)
+    Babel(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
+    csrf = CSRFProtect(app)
+    Security(app, SQLAlchemyUserDatastore(db, User, Role))
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"role_titles": {name: spec.title for name, spec in ROLES.items()},
+                "profile": profile}
+
+    api_errors.install(app)
+    _register_api(app, hooks, csrf)
+    from core.admin.site import build_admin  # late: admin views import the models' forms
+
+    build_admin(app, hooks)
+    state.entitlements = {e.code: (plugin, e) for plugin, e in hooks.entitlements()}
+    state.panels = hooks.dashboard_panels(app)
+
+    @app.get("/")
+    def _root():  # type: ignore[no-untyped-def]
+        return redirect("/admin/")
+
+    return app
+
+
+def _register_api(app: Flask, hooks: Hooks, csrf: CSRFProtect) -> None:
+    owners: dict[str, str] = {}
+    for plugin, bp in hooks.api_blueprints(app):
+        csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF exposure
+        app.register_blueprint(bp, url_prefix="/api/v1" + (bp.url_prefix or ""))
+        owners[bp.name] = plugin
+    seen: dict[tuple[str, str], str] = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        owner = owners.get(rule.endpoint.split(".")[0], "core")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            key = (method, rule.rule)
+            if key in seen:  # Flask would silently let the first one win
+                raise PluginError(f"API 路由 {method} {rule.rule} 重复：插件 {seen[key]} 与插件 {owner}")
+            seen[key] = owner
+
+    @app.get("/api/v1/openapi.json")
+    def _openapi():  # type: ignore[no-untyped-def]
+        return jsonify(openapi.build(app))

@@ -1,0 +1,122 @@
+"""Audit: every state change writes an event in the same transaction (DESIGN §2).
+
+Events are chained per county: each seal is HMAC-SHA256(key, previous seal + canonical
+event). The key lives in configuration, never in the database, so whoever can write the
+database still cannot rewrite history unnoticed. The county's head row is locked for the
+append (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers anyway), and
+(county_code, seq) is unique, so a chain can never fork.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates and other values as the JSON column will give them back."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str)) if value is not None \
+        else None
+
+
+def canonical(event: AuditEvent) -> bytes:
+    body = {
+        "county": event.county_code, "seq": event.seq, "at": event.at.isoformat(),
+        "actor": event.actor, "org": event.org, "action": event.action, "entity": event.entity,
+        "entity_id": event.entity_id, "old": event.old, "new": event.new,
+        "prev": event.prev_hash, "key": event.key_id,
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def seal(key: str, event: AuditEvent) -> str:
+    return hmac.new(key.encode(), canonical(event), hashlib.sha256).hexdigest()
+
+
+def _actor_fields(actor: Any) -> tuple[str, str | None]:
+    if actor is None:
+        return "system", None
+    org = getattr(actor, "org", None)
+    return actor.username, org.code if org else None
+
+
+def record(session: Session, *, action: str, entity: str, entity_id: Any = None,
+           old: Mapping[str, Any] | None = None, new: Mapping[str, Any] | None = None,
+           actor: Any = None, county_code: str | None = None,
+           key: tuple[str, str] | None = None) -> AuditEvent:
+    """Append one event to the county's chain inside the caller's transaction.
+
+    `key` is (key_id, key); by default the application's current audit key.
+    """
+    if key is None:
+        cfg = current_app.config
+        key = (cfg["JUZHU_AUDIT_KEY_ID"], cfg["JUZHU_AUDIT_KEYS"][cfg["JUZHU_AUDIT_KEY_ID"]])
+    if county_code is None:
+        county_code = current_app.extensions["juzhu"].profile.county_code
+    head = session.execute(
+        select(AuditHead).where(AuditHead.county_code == county_code).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(county_code=county_code, seq=0, seal=GENESIS)
+        session.add(head)
+    actor_name, org = _actor_fields(actor)
+    event = AuditEvent(
+        county_code=county_code, seq=head.seq + 1, at=utcnow(), actor=actor_name, org=org,
+        action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
+        old=_jsonable(dict(old) if old is not None else None),
+        new=_jsonable(dict(new) if new is not None else None),
+        prev_hash=head.seal, key_id=key[0],
+    )
+    event.seal = seal(key[1], event)
+    head.seq, head.seal = event.seq, event.seal
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class Problem:
+    county_code: str
+    seq: int | None
+    message: str  # Chinese
+
+    def __str__(self) -> str:
+        where = f"县 {self.county_code}" + (f" 第 {self.seq} 条" if self.seq is not None else "")
+        return f"{where}：{self.message}"
+
+
+def verify(session: Session, keys: Mapping[str, str]) -> Iterator[Problem]:
+    """Walk every county's chain; yield each break, bad seal, unknown key or lost tail."""
+    heads = {h.county_code: h for h in session.scalars(select(AuditHead))}
+    counties = set(heads) | set(session.scalars(select(AuditEvent.county_code).distinct()))
+    for county in sorted(counties):
+        expected_seq, prev = 1, GENESIS
+        stmt = (select(AuditEvent).where(AuditEvent.county_code == county)
+                .order_by(AuditEvent.seq).execution_options(yield_per=2000))
+        for event in session.scalars(stmt):
+            if event.seq != expected_seq:
+                yield Problem(county, event.seq, f"序号不连续：应为 {expected_seq}")
+            if event.prev_hash != prev:
+                yield Problem(county, event.seq, "链断裂：前一事件的封印不符")
+            key = keys.get(event.key_id)
+            if key is None:
+                yield Problem(county, event.seq, f"未知的封印密钥 {event.key_id}")
+            elif not hmac.compare_digest(seal(key, event), event.seal):
+                yield Problem(county, event.seq, "封印不符：事件内容被改动")
+            expected_seq, prev = event.seq + 1, event.seal
+        head = heads.get(county)
+        if head is None:
+            yield Problem(county, None, "缺少链头记录")
+        elif head.seq != expected_seq - 1 or head.seal != prev:
+            yield Problem(county, None, f"链头（第 {head.seq} 条）与最后一条事件不符：事件可能被删除")

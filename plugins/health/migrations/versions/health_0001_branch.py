@@ -1,0 +1,20 @@
+"""health: start of the plugin's migration branch (tables prefixed health_).
+
+Revision ID: health_0001
+Revises:
+"""
+
+from typing import Sequence, Union
+
+revision: str = "health_0001"
+down_revision: Union[str, Sequence[str], None] = None
+branch_labels: Union[str, Sequence[str], None] = ("health",)
+depends_on: Union[str, Sequence[str], None] = "core_0001"
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
