@@ -18,6 +18,7 @@ from core.db import db
 from core.entitlements import Entitlement
 from core.errors import PluginError
 from core.hooks import Hooks
+from core.login import JuzhuLoginForm
 from core.http import errors as api_errors
 from core.http import openapi
 from core.models import Role, User
@@ -59,7 +60,7 @@ def create_app(
     db.init_app(app)
     Babel(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
     csrf = CSRFProtect(app)
-    Security(app, SQLAlchemyUserDatastore(db, User, Role))
+    Security(app, SQLAlchemyUserDatastore(db, User, Role), login_form=JuzhuLoginForm)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

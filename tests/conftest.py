@@ -1,0 +1,150 @@
+"""Shared fixtures. Every test gets a fresh app (and so a fresh plugin manager).
+
+The database is SQLite unless ``JUZHU_TEST_DATABASE_URL`` names another (CI runs the whole
+suite again on PostgreSQL). SQLite: the migrated, seeded database is built once and copied
+per test. PostgreSQL: migrated once per run, then every table is emptied and re-seeded per
+test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from core.app import create_app
+from core.db import db
+
+TEST_DB_URL = os.environ.get("JUZHU_TEST_DATABASE_URL")
+KEYS = {"JUZHU_SECRET_KEY": "test-secret", "JUZHU_AUDIT_KEY": "test-audit-key",
+        "JUZHU_QR_KEY": "test-qr-key", "JUZHU_PASSWORD_SALT": "test-salt"}
+
+
+def is_postgres() -> bool:
+    return bool(TEST_DB_URL and TEST_DB_URL.startswith("postgresql"))
+
+
+def base_config(instance: Path, db_url: str) -> dict[str, Any]:
+    return {**KEYS, "JUZHU_INSTANCE": str(instance), "SQLALCHEMY_DATABASE_URI": db_url,
+            "TESTING": True, "WTF_CSRF_ENABLED": False, "SECURITY_PASSWORD_HASH": "argon2"}
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database with the county profile seeded, built once per run."""
+    from core.clock import today
+    from core.seed import init
+
+    folder = tmp_path_factory.mktemp("template")
+    url = TEST_DB_URL or f"sqlite:///{folder / 'template.sqlite'}"
+    if is_postgres():
+        _reset_postgres(url)
+    app = create_app(base_config(folder, url))
+    init(app, demo=False, as_of=today())
+    with app.app_context():
+        db.engine.dispose()
+    return url
+
+
+def _empty_postgres(app: Any) -> None:
+    with app.app_context():
+        with db.engine.begin() as conn:
+            names = conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                "AND tablename <> 'alembic_version'")).scalars().all()
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names)
+                              + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def db_url(template_db: str, tmp_path: Path) -> str:
+    if is_postgres():
+        return template_db
+    target = tmp_path / "juzhu.sqlite"
+    shutil.copy(template_db.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def make_app(db_url: str, tmp_path: Path) -> Iterator[Any]:
+    """Build an app on the test database: make_app(plugins=[...], enabled=..., **config)."""
+    apps = []
+
+    def build(*, plugins: Any = (), enabled: Any = None, disabled: Any = None,
+              discover: bool = True, **config: Any) -> Any:
+        app = create_app({**base_config(tmp_path, db_url), **config}, plugins=plugins,
+                         enabled=enabled if enabled is not None else "",
+                         disabled=disabled if disabled is not None else "",
+                         discover=discover)
+        apps.append(app)
+        return app
+
+    if is_postgres():
+        from core.seed import seed_profile
+
+        first = build()
+        _empty_postgres(first)
+        with first.app_context():
+            seed_profile(first.extensions["juzhu"].profile)
+            db.session.commit()
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Any) -> Iterator[Any]:
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def users(app: Any) -> Any:
+    """users(role, org=None, name=None, password=None) -> (user, token)."""
+    from core.auth import create_user, issue_token
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str, org: str | None = None, name: str | None = None,
+             password: str | None = "pass-word-1") -> tuple[Any, str]:
+        user = create_user(db.session, name or f"{role}{next(counter)}", role, org,
+                           password=password)
+        token = issue_token(db.session, user)
+        db.session.commit()
+        return user, token
+
+    return make
+
+
+@pytest.fixture
+def api(client: Any) -> Any:
+    """api(method, path, token=None, json=None, **kw) -> response."""
+
+    def call(method: str, path: str, token: str | None = None, json: Any = None,
+             **kw: Any) -> Any:
+        headers = kw.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return client.open(f"/api/v1{path}", method=method, json=json, headers=headers, **kw)
+
+    return call
