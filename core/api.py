@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import pluggy
+from flask_admin import expose
 
 from core import audit
 from core.admin.base import SecureModelView, SecureView, scoped_to_org
@@ -45,7 +46,7 @@ def state():  # type: ignore[no-untyped-def]
 __all__ = [
     "hookimpl", "db", "Base", "today", "official_calendar", "record_audit", "state", "current_actor",
     "ROLES", "POLICE_ROLES", "ALL_ROLES",
-    "SecureModelView", "SecureView", "scoped_to_org", "DashboardPanel",
+    "SecureModelView", "SecureView", "expose", "scoped_to_org", "DashboardPanel",
     "Entitlement", "Decision", "Reason", "RuleError",
     "ApiBlueprint", "ApiError", "In", "Out", "IsoDate", "field",
     "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",

@@ -90,6 +90,7 @@ def register_cli(cli: "click.Group") -> None:
             ``@cli.command()``. Commands run inside an application context.
 
     Returns: nothing. A command name that already exists stops startup, naming the plugin.
+    Not ``firstresult``: every implementation runs.
     """
 
 
@@ -129,7 +130,7 @@ def seed_demo(session: "Session", profile: "Profile", as_of: dt.date) -> None:
         as_of: the date the demo data is built around (today in Asia/Shanghai).
 
     Returns: nothing. Runs after the kernel's own demo data (org units, users, holders), once,
-    on the first ``init --demo`` of a database.
+    on the first ``init --demo`` of a database. Not ``firstresult``: every plugin seeds.
     """
 
 
@@ -143,7 +144,7 @@ def permit_issued(permit: "Permit", card: "Card", actor: "User | None", session:
         actor: the user who issued it, or None for the system.
         session: the session of the issuing transaction; do not commit.
 
-    Returns: nothing.
+    Returns: nothing. Not ``firstresult``: every implementation runs.
     """
 
 
@@ -158,7 +159,7 @@ def permit_endorsed(permit: "Permit", endorsement: "Endorsement", actor: "User |
         actor: the user who endorsed it, or None.
         session: the session of the transaction; do not commit.
 
-    Returns: nothing.
+    Returns: nothing. Not ``firstresult``: every implementation runs.
     """
 
 
@@ -171,7 +172,7 @@ def permit_suspended(permit: "Permit", on: dt.date, session: "Session") -> None:
         on: the first day of the suspension (the day after ``valid_until``).
         session: the session of the sweep's transaction; do not commit.
 
-    Returns: nothing.
+    Returns: nothing. Not ``firstresult``: every implementation runs.
     """
 
 
@@ -188,7 +189,7 @@ def permit_replaced(permit: "Permit", old_card: "Card", new_card: "Card", reason
         actor: the user who did it, or None.
         session: the session of the transaction; do not commit.
 
-    Returns: nothing.
+    Returns: nothing. Not ``firstresult``: every implementation runs.
     """
 
 
@@ -205,5 +206,5 @@ def address_changed(permit: "Permit", old_residence: "Residence | None",
         actor: the user who did it, or None.
         session: the session of the transaction; do not commit.
 
-    Returns: nothing.
+    Returns: nothing. Not ``firstresult``: every implementation runs.
     """

@@ -58,6 +58,14 @@ class SecureModelView(AccessMixin, ModelView):
     def __init__(self, model: type, **kwargs: Any) -> None:
         super().__init__(model, db, **kwargs)
 
+    @property
+    def db_session(self) -> Any:
+        """The ORM session. ``self.session`` is the Flask-SQLAlchemy ``db`` object we pass to
+        ModelView (DESIGN §8), which has no ``query``/``flush``/``add``: every use of
+        ``self.session.<method>`` here raised AttributeError (admin create/edit failed with
+        "创建记录失败。flush", scoped views failed on every row)."""
+        return db.session
+
     # writes by role
     @property  # type: ignore[override]
     def can_create(self) -> bool:
@@ -97,7 +105,7 @@ class SecureModelView(AccessMixin, ModelView):
             key = pk.type.python_type(id)
         except (TypeError, ValueError):
             return None
-        return self.session.query(self.model).filter(criterion, pk == key).one_or_none()
+        return self.db_session.query(self.model).filter(criterion, pk == key).one_or_none()
 
     # auditing, in the same transaction as the change
     def _audit_entity(self) -> str:
@@ -105,21 +113,24 @@ class SecureModelView(AccessMixin, ModelView):
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         state = inspect(model)
-        old, new = {}, {}
+        old, changed = {}, []
         for attr in state.mapper.column_attrs:
             hist = state.attrs[attr.key].history
             if hist.has_changes() or is_created:
                 if hist.deleted and not is_created:
                     old[attr.key] = hist.deleted[0]
-                new[attr.key] = getattr(model, attr.key)
-        self.session.flush()
-        audit.record(self.session, action=f"{self._audit_entity()}.{'create' if is_created else 'update'}",
+                changed.append(attr.key)
+        self.db_session.flush()
+        # Read the new values after the flush: before it a created row's id and server
+        # defaults (created_at) are still None, and the audit log recorded them as null.
+        new = {key: getattr(model, key) for key in changed}
+        audit.record(self.db_session, action=f"{self._audit_entity()}.{'create' if is_created else 'update'}",
                      entity=self._audit_entity(), entity_id=state.identity[0] if state.identity else None,
                      old=old or None, new=self.redact(new), actor=current_user._get_current_object())
 
     def on_model_delete(self, model: Any) -> None:
         state = inspect(model)
-        audit.record(self.session, action=f"{self._audit_entity()}.delete",
+        audit.record(self.db_session, action=f"{self._audit_entity()}.delete",
                      entity=self._audit_entity(), entity_id=state.identity[0] if state.identity else None,
                      old={a.key: getattr(model, a.key) for a in state.mapper.column_attrs},
                      actor=current_user._get_current_object())

@@ -22,12 +22,12 @@ class ApiTokenView(SecureModelView):
     @action("revoke", "撤销", "确定撤销所选令牌？")
     def action_revoke(self, ids: list[str]) -> None:
         now = utcnow()
-        rows = self.session.query(ApiToken).filter(ApiToken.id.in_([int(i) for i in ids]),
+        rows = self.db_session.query(ApiToken).filter(ApiToken.id.in_([int(i) for i in ids]),
                                                   ApiToken.revoked_at.is_(None)).all()
         for row in rows:
             row.revoked_at = now
-            audit.record(self.session, action="token.revoke", entity="api_token",
+            audit.record(self.db_session, action="token.revoke", entity="api_token",
                          entity_id=row.id, actor=current_user._get_current_object(),
                          new={"prefix": row.prefix})
-        self.session.commit()
+        self.db_session.commit()
         flash(f"已撤销 {len(rows)} 个令牌", "success")

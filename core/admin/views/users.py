@@ -38,9 +38,9 @@ class UserView(SecureModelView):
             raise ValidationError(f"{spec.title} 必须指定所属单位")
         if org is not None and org.kind not in spec.org_kinds:
             raise ValidationError(f"{spec.title} 不能隶属于 {org.name}")
-        ensure_roles(self.session)
-        self.session.flush()
-        model.roles = [self.session.query(Role).filter_by(name=spec.name).one()]
+        ensure_roles(self.db_session)
+        self.db_session.flush()
+        model.roles = [self.db_session.query(Role).filter_by(name=spec.name).one()]
         if form.new_password.data:
             if len(form.new_password.data) < 8:
                 raise ValidationError("密码至少 8 位")

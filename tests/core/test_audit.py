@@ -1,0 +1,90 @@
+"""The audit chain: appended in the act's transaction, chained per county, HMAC-sealed;
+verification finds edits, deletions, a lost tail and unknown keys."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text, update
+
+from core import audit
+from core.db import db
+from core.models import AuditEvent, AuditHead
+
+
+def problems(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(p) for p in audit.verify(db.session, app.config["JUZHU_AUDIT_KEYS"])]
+
+
+def add_events(n: int, county: str = "530323") -> None:
+    for i in range(n):
+        audit.record(db.session, action="test.event", entity="thing", entity_id=i,
+                     new={"i": i, "名称": "测试"}, county_code=county)
+    db.session.commit()
+
+
+def test_fresh_chain_verifies(app) -> None:  # type: ignore[no-untyped-def]
+    add_events(5)
+    assert problems(app) == []
+    seqs = db.session.scalars(select(AuditEvent.seq).where(AuditEvent.county_code == "530323")
+                              .order_by(AuditEvent.seq)).all()
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_one_chain_per_county(app) -> None:  # type: ignore[no-untyped-def]
+    add_events(2, county="530324")
+    heads = {h.county_code: h.seq for h in db.session.scalars(select(AuditHead))}
+    assert heads["530324"] == 2 and heads["530323"] > 0
+    assert problems(app) == []
+
+
+def test_an_edited_event_breaks_its_seal(app) -> None:  # type: ignore[no-untyped-def]
+    add_events(3)
+    target = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "test.event")).first()
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == target.id)
+                       .values(new={"i": 999}))
+    db.session.commit()
+    found = problems(app)
+    assert any("封印不符" in p and f"第 {target.seq} 条" in p for p in found), found
+
+
+def test_a_deleted_event_breaks_the_chain(app) -> None:  # type: ignore[no-untyped-def]
+    add_events(3)
+    target = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "test.event")).first()
+    db.session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": target.id})
+    db.session.commit()
+    assert any("不连续" in p or "链断裂" in p for p in problems(app))
+
+
+def test_a_lost_tail_is_found_through_the_head(app) -> None:  # type: ignore[no-untyped-def]
+    add_events(3)
+    last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    db.session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": last.id})
+    db.session.commit()
+    assert any("链头" in p for p in problems(app))
+
+
+def test_rewriting_with_another_key_is_found(app) -> None:  # type: ignore[no-untyped-def]
+    """A database administrator without the configured key cannot reseal history."""
+    add_events(1)
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    event.new = {"i": 1000}
+    event.seal = audit.seal("not-the-key", event)
+    db.session.commit()
+    assert any("封印不符" in p for p in problems(app))
+
+
+def test_rotated_keys_still_verify_old_events(app) -> None:  # type: ignore[no-untyped-def]
+    add_events(1)
+    audit.record(db.session, action="test.rotated", entity="thing", key=("newkey01", "new-key"))
+    db.session.commit()
+    assert any("未知的封印密钥" in p for p in problems(app))
+    keys = {**app.config["JUZHU_AUDIT_KEYS"], "newkey01": "new-key"}
+    assert list(audit.verify(db.session, keys)) == []
+
+
+def test_event_rolls_back_with_its_act(app) -> None:  # type: ignore[no-untyped-def]
+    before = db.session.scalar(select(AuditHead.seq).where(AuditHead.county_code == "530323"))
+    audit.record(db.session, action="test.rollback", entity="thing")
+    db.session.rollback()
+    assert db.session.scalar(select(AuditHead.seq).where(AuditHead.county_code == "530323")) == before
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "test.rollback")) is None
+    assert problems(app) == []
