@@ -51,3 +51,25 @@ def test_profile_changes_are_applied_and_audited(app) -> None:  # type: ignore[n
     assert org.name == "丹凤派出所"
     last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert last.action == "org.update" and last.old["name"] == "旧名称"
+
+
+def test_floating_classification_with_the_shipped_profile() -> None:
+    """《办法》第二条 on the real data file, the cases of DESIGN §3."""
+    import pytest
+
+    from core.rules import RuleError, classify_floating
+
+    county = load_profile().divisions
+    danfeng, yangyue, xiongbi = "530323001001", "530323002003", "530323102005"
+    assert classify_floating("110101", danfeng, county).floating  # another province
+    assert classify_floating("530302", danfeng, county).floating  # another county of Yunnan
+    assert not classify_floating("530323102000", xiongbi, county).floating  # same township
+    assert not classify_floating("530323001000", yangyue, county).floating  # seat to seat
+    assert classify_floating("530323102000", danfeng, county).floating  # town to seat
+    assert classify_floating("530323001000", xiongbi, county).floating  # seat to town
+    with pytest.raises(RuleError) as info:
+        classify_floating("530323", danfeng, county)  # only the county code: ask, not guess
+    assert info.value.field == "hukou_division_code" and "第二条" in info.value.message
+    with pytest.raises(RuleError) as info:
+        classify_floating("110101", "530324001001", county)
+    assert info.value.code == "outside_county"
