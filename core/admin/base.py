@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
@@ -35,7 +35,8 @@ class AccessMixin:
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
             return redirect(url_for("security.login", next=request.full_path))
-        abort(403)
+        # abort(403) gave Werkzeug's English "Forbidden" page; the admin UI is Chinese.
+        return self.render("juzhu/forbidden.html"), 403  # type: ignore[attr-defined]
 
 
 class SecureView(AccessMixin, BaseView):

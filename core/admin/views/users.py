@@ -38,9 +38,8 @@ class UserView(SecureModelView):
             raise ValidationError(f"{spec.title} 必须指定所属单位")
         if org is not None and org.kind not in spec.org_kinds:
             raise ValidationError(f"{spec.title} 不能隶属于 {org.name}")
-        ensure_roles(self.db_session)
-        self.db_session.flush()
-        model.roles = [self.db_session.query(Role).filter_by(name=spec.name).one()]
+        # Password and fs_uniquifier before the flush below: it inserts a new user, and
+        # with them still unset every create failed (NOT NULL constraint on fs_uniquifier).
         if form.new_password.data:
             if len(form.new_password.data) < 8:
                 raise ValidationError("密码至少 8 位")
@@ -49,6 +48,9 @@ class UserView(SecureModelView):
             raise ValidationError("新用户必须设置密码")
         if not model.fs_uniquifier:
             model.fs_uniquifier = uuid.uuid4().hex
+        ensure_roles(self.db_session)
+        self.db_session.flush()
+        model.roles = [self.db_session.query(Role).filter_by(name=spec.name).one()]
         super().on_model_change(form, model, is_created)
 
     def redact(self, values: dict[str, Any]) -> dict[str, Any]:
