@@ -35,6 +35,7 @@ class Juzhu:
     profile: Profile
     entitlements: dict[str, tuple[str, Entitlement]] = field(default_factory=dict)
     panels: list[DashboardPanel] = field(default_factory=list)
+    admin: Any = None  # the Flask-Admin site
 
 
 def create_app(
@@ -71,7 +72,7 @@ def create_app(
     _register_api(app, hooks, csrf)
     from core.admin.site import build_admin  # late: admin views import the models' forms
 
-    build_admin(app, hooks)
+    state.admin = build_admin(app, hooks)
     state.entitlements = {e.code: (plugin, e) for plugin, e in hooks.entitlements()}
     state.panels = hooks.dashboard_panels(app)
 

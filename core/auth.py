@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask import current_app, g, has_request_context
 from flask_login import current_user
 from flask_security import hash_password
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -68,7 +68,8 @@ def create_user(session: Session, username: str, role: str, org_code: str | None
         raise AccountError("role", f"角色 {role!r} 不存在；可选：{', '.join(ROLES)}")
     if not username or len(username) > 80:
         raise AccountError("username", "用户名不能为空，且不超过 80 个字符")
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+    # login matches names case-insensitively, so creation must too
+    if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise AccountError("username", f"用户名 {username} 已存在")
     org_code = org_code or spec.default_org
     org = None

@@ -22,7 +22,7 @@ def _db_error(app: Flask, exc: Exception) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     safe = url.split("@")[-1] if "@" in url else url
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-    _fail(f"无法使用数据库 {safe}：{reason}（检查 JUZHU_DATABASE_URL，并运行 juzhu init）")
+    _fail(f"无法使用数据库 {safe}：{reason}（检查 JUZHU_DATABASE_URL 与数据库服务；新库先运行 juzhu init）")
 
 
 def build_cli(app: Flask) -> click.Group:

@@ -96,6 +96,9 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SECURITY_TOKEN_AUTHENTICATION_HEADER": "X-Juzhu-Unused",
         "SECURITY_PASSWORD_LENGTH_MIN": 8,
         "SECURITY_MSG_LOGIN": ("请先登录。", "info"),
+        # One answer for an unknown user and a wrong password: do not reveal who exists.
+        "SECURITY_RETURN_GENERIC_RESPONSES": True,
+        "SECURITY_MSG_GENERIC_AUTHN_FAILED": ("用户名或密码错误。", "error"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("JUZHU_SECURE_COOKIES", "0") == "1",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from core.app import create_app
@@ -77,6 +78,16 @@ def db_url(template_db: str, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in a real server: `g` (Flask-Login's
+    user, the API's token user) never leaks from one request or client to the next, even
+    though the test itself holds an app context open."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def make_app(db_url: str, tmp_path: Path) -> Iterator[Any]:
     """Build an app on the test database: make_app(plugins=[...], enabled=..., **config)."""
@@ -88,6 +99,7 @@ def make_app(db_url: str, tmp_path: Path) -> Iterator[Any]:
                          enabled=enabled if enabled is not None else "",
                          disabled=disabled if disabled is not None else "",
                          discover=discover)
+        app.test_client_class = FreshContextClient
         apps.append(app)
         return app
 

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, request, url_for
+import logging
+
+from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core import audit
 from core.db import db
+
+log = logging.getLogger(__name__)
 
 
 def current_role() -> str | None:
@@ -34,7 +39,7 @@ class AccessMixin:
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
-            return redirect(url_for("security.login", next=request.full_path))
+            return redirect(url_for("security.login", next=request.full_path.rstrip("?")))
         # abort(403) gave Werkzeug's English "Forbidden" page; the admin UI is Chinese.
         return self.render("juzhu/forbidden.html"), 403  # type: ignore[attr-defined]
 
@@ -81,6 +86,16 @@ class SecureModelView(AccessMixin, ModelView):
         return current_role() in self.write_roles and self.allow_delete
 
     allow_delete = False
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """Flask-Admin would flash str(exc): for a database error that is raw SQL with its
+        parameters (personal data). Log it; show the clerk a Chinese sentence."""
+        if isinstance(exc, SQLAlchemyError):
+            log.exception("database error in admin view %s", self.endpoint)
+            flash("保存失败：与已有记录冲突（例如号码或代码重复）。" if isinstance(exc, IntegrityError)
+                  else "保存失败：数据库错误，已记录。", "error")
+            return True
+        return super().handle_view_exception(exc)
 
     # scoping
     def scope(self) -> Any:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from core.rules.errors import RuleError
@@ -20,6 +21,10 @@ MESSAGES = {
     422: ("invalid_input", "输入有误"),
     500: ("internal_error", "服务器内部错误，已记录"),
 }
+
+
+PAGE_TITLES = {400: "请求无效", 403: "无权访问", 404: "页面不存在", 405: "不支持的请求方法",
+               413: "上传内容过大"}
 
 
 class ApiError(Exception):
@@ -62,9 +67,14 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
-        if not is_api_request():
+        if is_api_request():
+            return ApiError(exc.code or 500).response()
+        if exc.code is None or exc.code < 400 or exc.response is not None:
             return exc
-        return ApiError(exc.code or 500).response()
+        title = PAGE_TITLES.get(exc.code, "出错了")
+        message = "表单已过期或缺少安全令牌，请刷新页面后重试。" if isinstance(exc, CSRFError) \
+            else MESSAGES.get(exc.code, ("", "请求无法处理"))[1]
+        return render_template("juzhu/error.html", title=title, message=message), exc.code
 
     @app.errorhandler(Exception)
     def _crash(exc: Exception):  # type: ignore[no-untyped-def]
@@ -73,4 +83,5 @@ def install(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if is_api_request():
             return ApiError(500).response()
-        return "服务器内部错误，已记录。", 500
+        return render_template("juzhu/error.html", title="服务器内部错误",
+                               message="服务器内部错误，已记录。"), 500

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from core import audit
 from core.db import db
 from core.holders import HolderFacts, create_holder
-from core.models import ApiToken, AuditEvent, Holder, OrgUnit, User
+from core.models import ApiToken, AuditEvent, CalendarDay, Holder, OrgUnit, User
 from core.rules import id_check_char
 
 PASSWORD = "pass-word-1"  # the `users` fixture's default password
@@ -490,3 +490,42 @@ def test_county_admin_revokes_an_api_token(web: Any, users: Any) -> None:
     with web.app_context():
         event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
         assert (event.action, event.entity_id) == ("token.revoke", str(token_id))
+
+
+def test_pages_outside_the_api_fail_in_chinese(make_app: Any) -> None:
+    site = make_app(WTF_CSRF_ENABLED=True)
+    client = site.test_client()
+    r = client.get("/no-such-page")
+    assert r.status_code == 404 and 'lang="zh-CN"' in r.text and "页面不存在" in r.text
+    r = client.post("/login", data={"username": "admin", "password": "x"})  # no CSRF token
+    assert r.status_code == 400 and "安全令牌" in r.text
+
+
+def test_database_errors_are_flashed_without_sql(web: Any) -> None:
+    # Flask-Admin's form checks catch most conflicts ("已经存在。"); what reaches the database
+    # (a race) must not be flashed as raw SQL with its parameters.
+    from flask import get_flashed_messages
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    view = next(v for v in web.extensions["juzhu"].admin._views if v.endpoint == "calendar_days")
+    for exc, text in [
+        (IntegrityError("INSERT INTO calendar_day (day) VALUES (?)", {"day": "2030"}, Exception()),
+         "与已有记录冲突"),
+        (OperationalError("UPDATE holder SET id_number=?", {"id_number": "x"}, Exception()),
+         "数据库错误"),
+    ]:
+        with web.test_request_context("/admin/calendar_days/new/"):
+            assert view.handle_view_exception(exc) is True
+            messages = get_flashed_messages()
+        assert len(messages) == 1 and text in messages[0]
+        assert "INSERT" not in messages[0] and "UPDATE" not in messages[0]
+
+
+def test_user_names_are_unique_ignoring_case(app: Any) -> None:
+    from core.auth import AccountError, create_user
+
+    create_user(db.session, "Bob", "auditor")
+    db.session.commit()
+    with pytest.raises(AccountError):
+        create_user(db.session, "bob", "auditor")
+    db.session.rollback()
