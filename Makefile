@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-pg install install-test init clean
+.PHONY: run test test-pg install install-test init clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ test-pg: install-test
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info
+
+# Recompile the kernel's translation catalogues (the .mo files are committed).
+translations: install
+	$(BIN)/python -c "import core.i18n as i; i.compile_catalogues()"
