@@ -6,7 +6,6 @@ Article 18 issue; the types are fixed here because the hook that carries them is
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -56,6 +55,3 @@ class Entitlement:
                 "（《办法》第十八条）"
             )
 
-
-def parse_as_of(value: str | None, today: dt.date) -> dt.date:
-    return dt.date.fromisoformat(value) if value else today
