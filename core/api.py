@@ -31,9 +31,8 @@ from core.rules import RuleError
 hookimpl = pluggy.HookimplMarker("juzhu")
 
 
-def record_audit(session, **kwargs):  # type: ignore[no-untyped-def]
-    """Write an audit event in the caller's transaction (see :func:`core.audit.record`)."""
-    return audit.record(session, **kwargs)
+# Write an audit event in the caller's transaction (see :func:`core.audit.record`).
+record_audit = audit.record
 
 
 def state():  # type: ignore[no-untyped-def]

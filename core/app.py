@@ -18,9 +18,9 @@ from core.db import db
 from core.entitlements import Entitlement
 from core.errors import PluginError
 from core.hooks import Hooks
-from core.login import JuzhuLoginForm
 from core.http import errors as api_errors
 from core.http import openapi
+from core.login import JuzhuLoginForm
 from core.models import Role, User
 from core.plugins import PluginManager, build_plugin_manager
 from core.profile import Profile, load_profile

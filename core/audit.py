@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -93,7 +93,6 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SECURITY_POST_LOGOUT_VIEW": "/login",
         "SECURITY_URL_PREFIX": None,
         "SECURITY_API_ENABLED_METHODS": ["session"],
-        "SECURITY_TOKEN_AUTHENTICATION_HEADER": "X-Juzhu-Unused",
         "SECURITY_PASSWORD_LENGTH_MIN": 8,
         "SECURITY_MSG_LOGIN": ("请先登录。", "info"),
         # One answer for an unknown user and a wrong password: do not reveal who exists.

@@ -48,10 +48,6 @@ class Profile:
     def county_name(self) -> str:
         return self.divisions.county_name
 
-    @property
-    def psb_code(self) -> str:
-        return next(o.code for o in self.orgs if o.kind == "county_psb")
-
     def station_code_for(self, division_code: str) -> str | None:
         """The police station serving the township of a 9- or 12-digit division code."""
         township = self.divisions.township_of(division_code)

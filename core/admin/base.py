@@ -6,9 +6,8 @@ filtered lists would still open any row by URL id; here all three go through ``s
 
 from __future__ import annotations
 
-from typing import Any
-
 import logging
+from typing import Any
 
 from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
@@ -66,10 +65,8 @@ class SecureModelView(AccessMixin, ModelView):
 
     @property
     def db_session(self) -> Any:
-        """The ORM session. ``self.session`` is the Flask-SQLAlchemy ``db`` object we pass to
-        ModelView (DESIGN §8), which has no ``query``/``flush``/``add``: every use of
-        ``self.session.<method>`` here raised AttributeError (admin create/edit failed with
-        "创建记录失败。flush", scoped views failed on every row)."""
+        """The ORM session. ``self.session`` is the ``db`` object we hand to ModelView
+        (DESIGN §8), which has no ``query``/``flush``/``add``."""
         return db.session
 
     # writes by role
