@@ -66,7 +66,10 @@ def validate(facts: HolderFacts, as_of: dt.date) -> HolderFacts:
     code = check_division_code(facts.hukou_division_code, "hukou_division_code")
     phone = (facts.phone or "").strip() or None
     if phone is not None and not PHONE_RE.match(phone):
-        raise RuleError("phone", "phone_invalid", "联系电话：应为 11 位手机号或带区号的固定电话", BASIS)
+        # A contact detail the platform keeps beside the 第四条 items, not one of them.
+        raise RuleError("phone", "phone_invalid",
+                        "联系电话：应为 11 位手机号或带区号的固定电话（联系方式，非《办法》第四条登载项）",
+                        "联系方式")
     return HolderFacts(name, facts.sex, facts.ethnicity, facts.birth_date, parsed.number,
                        address, code, phone)
 
