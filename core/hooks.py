@@ -33,7 +33,8 @@ class Hooks:
     def _collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call each implementation of `hook` alone, keeping which plugin returned what."""
         out = []
-        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):  # registration order
+        # registration order (pluggy would call them last-registered-first)
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
             args = {name: kwargs[name] for name in impl.argnames}
             out.append((impl.plugin_name, impl.function(**args)))
         return out
@@ -84,7 +85,7 @@ class Hooks:
         return items
 
     def cli_commands(self, cli: "click.Group") -> None:
-        for impl in reversed(self.pm.hook.register_cli.get_hookimpls()):
+        for impl in self.pm.hook.register_cli.get_hookimpls():
             before = dict(cli.commands)
             impl.function(**{n: cli for n in impl.argnames})
             # click silently replaces a command of the same name: refuse that instead.

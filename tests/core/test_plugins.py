@@ -106,7 +106,8 @@ def test_duplicate_entitlement_code_names_both_plugins(make_app) -> None:  # typ
     two = plugin("dept_two", register_entitlements=lambda: [entitlement("art18.12.bus")])
     with pytest.raises(PluginError) as info:
         make_app(plugins=[one, two])
-    assert "dept_one" in str(info.value) and "dept_two" in str(info.value)
+    # the plugin registered first is named first
+    assert "插件 dept_one 与插件 dept_two" in str(info.value)
     assert "art18.12.bus" in str(info.value)
 
 
