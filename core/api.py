@@ -14,19 +14,23 @@ import pluggy
 from flask_admin import expose
 
 from core import audit
+from core import rules
 from core.admin.base import SecureModelView, SecureView, scoped_to_org
 from core.auth import POLICE_ROLES, ROLES, current_actor
 from core.calendar import official_calendar
 from core.clock import today
 from core.dashboard import DashboardPanel
 from core.db import Base, db
-from core.entitlements import Decision, Entitlement, Reason
+from core.entitlements import CheckFacts, Decision, Entitlement, PermitState, Reason
 from core.http.errors import ApiError
 from core.http.routing import ALL_ROLES, ApiBlueprint
 from core.http.schema import In, IsoDate, Out, field
 from core.models import (Card, Endorsement, Holder, OrgUnit, Permit, PermitStatusEvent,
                          Residence, User)
+from core.models.holder import ETHNICITIES, SEXES
+from core.models.permit import CARD_STATUSES
 from core.rules import RuleError
+from core.rules.errors import zh_date
 
 hookimpl = pluggy.HookimplMarker("juzhu")
 
@@ -42,11 +46,29 @@ def state():  # type: ignore[no-untyped-def]
     return current_app.extensions["juzhu"]
 
 
+def profile():  # type: ignore[no-untyped-def]
+    """The county profile (divisions, org codes, the measures' dates)."""
+    return state().profile
+
+
+def hooks():  # type: ignore[no-untyped-def]
+    """The typed hook facade: fire event hooks with keyword arguments only,
+    e.g. ``api.hooks().permit_issued(permit=p, card=c, actor=u, session=s)``."""
+    return state().hooks
+
+
+def sees_personal_data(role: str | None) -> bool:
+    """Whether a role sees full ID numbers and phones (DESIGN §5); others get masked ones."""
+    return bool(role and role in ROLES and ROLES[role].sees_personal_data)
+
+
 __all__ = [
-    "hookimpl", "db", "Base", "today", "official_calendar", "record_audit", "state", "current_actor",
+    "hookimpl", "db", "Base", "today", "official_calendar", "record_audit", "state", "profile",
+    "hooks", "current_actor", "sees_personal_data", "rules", "zh_date",
     "ROLES", "POLICE_ROLES", "ALL_ROLES",
     "SecureModelView", "SecureView", "expose", "scoped_to_org", "DashboardPanel",
-    "Entitlement", "Decision", "Reason", "RuleError",
+    "Entitlement", "Decision", "Reason", "PermitState", "CheckFacts", "RuleError",
     "ApiBlueprint", "ApiError", "In", "Out", "IsoDate", "field",
     "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",
+    "ETHNICITIES", "SEXES", "CARD_STATUSES",
 ]

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.models import Holder
 
 CODE_RE = re.compile(r"^art18\.(?:(?:[1-9]|1[01])|12\.[a-z][a-z0-9_]*)$")
 
@@ -39,6 +45,29 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class PermitState:
+    """A holder's permit as it stands on ``as_of`` (status derived from dates, 第十四条)."""
+
+    number: str
+    status: str  # "valid" | "suspended" | "revoked"
+    issued_on: date
+    valid_until: date
+    continuous_residence_since: date
+    station_code: str
+
+
+@dataclass(frozen=True)
+class CheckFacts:
+    """What a check receives: the holder, the permit on ``as_of`` (None if none was ever
+    issued), the date, and a read-only session for the department's own facts."""
+
+    holder: "Holder"
+    permit: PermitState | None
+    as_of: date
+    session: "Session"
+
+
+@dataclass(frozen=True)
 class Entitlement:
     """A public service of 《办法》第十八条, owned by one department."""
 
@@ -46,7 +75,9 @@ class Entitlement:
     item: str  # the item as the measures number it, e.g. "（三）"
     title: str  # Chinese title
     department: str  # org code of the owning department, e.g. "dept-education"
-    check: Callable[..., Decision]
+    # check(facts: CheckFacts) -> Decision with the department's OWN conditions; the engine
+    # puts the permit's state first (DESIGN §4), so a check need not repeat it.
+    check: Callable[[CheckFacts], Decision]
 
     def validate(self) -> None:
         if not CODE_RE.match(self.code):

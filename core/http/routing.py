@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g, redirect, request, url_for
+from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
 from core.db import db
@@ -97,8 +98,9 @@ class ApiBlueprint(Blueprint):
     """A blueprint mounted under /api/v1 whose routes are declared with :meth:`route_api`."""
 
     def __init__(self, name: str, import_name: str, url_prefix: str = "",
-                 tags: Iterable[str] = ()) -> None:
-        super().__init__(name, import_name, url_prefix=url_prefix or None)
+                 tags: Iterable[str] = (), **blueprint_options: Any) -> None:
+        # blueprint_options: e.g. template_folder for a plugin's print views.
+        super().__init__(name, import_name, url_prefix=url_prefix or None, **blueprint_options)
         self.operations: list[Operation] = []
         self.tags = list(tags)
 
@@ -133,7 +135,9 @@ class ApiBlueprint(Blueprint):
                     return _respond(fn(**kwargs))
                 except RuleError as err:
                     db.session.rollback()
-                    raise ApiError.from_rule(err) from None
+                    # A rule refusing a state (window not open, no numbers left) sets
+                    # http_status = 409 on its class; bad input stays 422.
+                    raise ApiError.from_rule(err, getattr(err, "http_status", 422)) from None
                 except Exception:
                     db.session.rollback()  # nothing half-written
                     raise
@@ -144,6 +148,44 @@ class ApiBlueprint(Blueprint):
                 summary=summary, roles=role_set, body=body, query=query,
                 responses=responses or {200: None}, errors=tuple(errors),
                 description=description or (fn.__doc__ or "").strip(), tags=self.tags,
+            ))
+            return view
+
+        return decorate
+
+    def route_page(
+        self, rule: str, *, summary: str, roles: Iterable[str] = ALL_ROLES,
+        description: str = "",
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """A printable HTML page (notice, receipt, card) that an API answer hands out.
+
+        DESIGN §5: such URLs serve the same bearer token as the API call that produced them,
+        and also a logged-in admin session (the clerk clicks the link). With neither, a browser
+        is sent to the login page and a program gets 401. The view receives ``user``.
+        """
+        role_set = frozenset(roles)
+
+        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(fn)
+            def view(**path: Any) -> Any:
+                if request.headers.get("Authorization"):
+                    user = bearer_user()
+                elif current_user and current_user.is_authenticated and current_user.active:
+                    user = current_user._get_current_object()
+                elif "text/html" in request.headers.get("Accept", ""):  # a browser, not */*
+                    return redirect(url_for("security.login", next=request.full_path.rstrip("?")))
+                else:
+                    raise ApiError(401)
+                if user.role not in role_set:
+                    raise ApiError(403)
+                return fn(user=user, **path)
+
+            self.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=["GET"])
+            self.operations.append(Operation(
+                rule=rule, method="GET", endpoint=f"{self.name}.{fn.__name__}", summary=summary,
+                roles=role_set, body=None, query=None, responses={200: "text/html"},
+                errors=(404,), description=description or (fn.__doc__ or "").strip(),
+                tags=self.tags,
             ))
             return view
 

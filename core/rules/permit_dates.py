@@ -63,6 +63,7 @@ class WindowNotOpen(RuleError):
     """An endorsement asked for before the window opens (API: 409 ``window_not_open``)."""
 
     opens: date
+    http_status = 409  # a conflict with the permit's state, not bad input
 
     def __init__(self, opens: date, endorsed_on: date) -> None:
         super().__init__(

@@ -24,8 +24,9 @@ def test_every_plugin_has_its_branch(app) -> None:  # type: ignore[no-untyped-de
     assert heads <= set(script.get_heads())
     assert set(script.get_heads()) - heads <= {"core_0001"}
     for plugin in PLUGINS:
-        assert f"{plugin}_0001" in heads
-        assert script.get_revision(plugin).branch_labels == {plugin}
+        # the database is at the branch's own head, whichever revision that is
+        assert script.get_revision(f"{plugin}@head").revision in heads
+        assert script.get_revision(f"{plugin}_0001").branch_labels == {plugin}
     # each plugin branch starts from the core schema
     assert all("core_0001" in script.get_revision(f"{p}_0001").dependencies for p in PLUGINS)
 
