@@ -89,9 +89,12 @@ def _register_api(app: Flask, hooks: Hooks, csrf: CSRFProtect) -> None:
         csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF exposure
         app.register_blueprint(bp, url_prefix="/api/v1" + (bp.url_prefix or ""))
         owners[bp.name] = plugin
+    for plugin, bp in hooks.page_blueprints(app):
+        app.register_blueprint(bp)
+        owners[bp.name] = plugin
     seen: dict[tuple[str, str], str] = {}
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1"):
+        if rule.endpoint.split(".")[0] not in owners and not rule.rule.startswith("/api/v1"):
             continue
         owner = owners.get(rule.endpoint.split(".")[0], "core")
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:

@@ -60,8 +60,10 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     db_url = overrides.get("SQLALCHEMY_DATABASE_URI") or env.get("JUZHU_DATABASE_URL") \
         or f"sqlite:///{folder / 'juzhu.sqlite'}"
     # Old keys still verify what they sealed: JUZHU_AUDIT_OLD_KEYS=key1,key2
-    old_audit = [k for k in (env.get("JUZHU_AUDIT_OLD_KEYS") or "").split(",") if k]
-    old_qr = [k for k in (env.get("JUZHU_QR_OLD_KEYS") or "").split(",") if k]
+    def old_keys(name: str) -> list[str]:
+        return [k for k in (overrides.get(name) or env.get(name) or "").split(",") if k]
+
+    old_audit, old_qr = old_keys("JUZHU_AUDIT_OLD_KEYS"), old_keys("JUZHU_QR_OLD_KEYS")
 
     config: dict[str, Any] = {
         "JUZHU_INSTANCE": str(folder),

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
     from core.models import Holder
 
-CODE_RE = re.compile(r"^art18\.(?:(?:[1-9]|1[01])|12\.[a-z][a-z0-9_]*)$")
+# art18.1 … art18.11, art18.12.<name> (county-specific), and art19: the settlement check of
+# 第十九条, which the police answer the same way.
+CODE_RE = re.compile(r"^(?:art18\.(?:(?:[1-9]|1[01])|12\.[a-z][a-z0-9_]*)|art19)$")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class Entitlement:
     def validate(self) -> None:
         if not CODE_RE.match(self.code):
             raise ValueError(
-                f"权益代码 {self.code!r} 不合规：应为 art18.1 至 art18.11，或 art18.12.<名称>"
-                "（《办法》第十八条）"
+                f"权益代码 {self.code!r} 不合规：应为 art18.1 至 art18.11、art18.12.<名称>"
+                "（《办法》第十八条）或 art19（第十九条）"
             )
 

@@ -84,6 +84,14 @@ class Hooks:
         self._unique(items, lambda b: b.name, "API 蓝图")
         return items
 
+    def page_blueprints(self, app: "Flask") -> list[tuple[str, "Blueprint"]]:
+        items = self._flatten("register_pages", app=app)
+        for plugin, bp in items:
+            if not self.pm.records[plugin].builtin_default and not bp.name.startswith(plugin):
+                raise PluginError(f"插件 {plugin} 的页面蓝图名 {bp.name!r} 必须以 {plugin} 开头")
+        self._unique(items, lambda b: b.name, "页面蓝图")
+        return items
+
     def cli_commands(self, cli: "click.Group") -> None:
         for impl in self.pm.hook.register_cli.get_hookimpls():
             before = dict(cli.commands)
@@ -130,6 +138,8 @@ class Hooks:
                                      new_residence=new_residence, actor=actor, session=session)
 
 
-def _entitlement_sort_key(code: str) -> tuple[int, str]:
+def _entitlement_sort_key(code: str) -> tuple[int, int, str]:
+    if code == "art19":
+        return (19, 0, "")
     parts = code.split(".")
-    return (int(parts[1]), ".".join(parts[2:]))
+    return (18, int(parts[1]), ".".join(parts[2:]))

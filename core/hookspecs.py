@@ -82,6 +82,21 @@ def register_api(app: "Flask") -> Iterable["Blueprint"]:
 
 
 @hookspec
+def register_pages(app: "Flask") -> Iterable["Blueprint"]:
+    """Add web pages outside the admin site and the JSON API: public pages such as the card
+    verification page that a QR code opens.
+
+    Parameters:
+        app: the Flask application being built.
+
+    Returns: an iterable of plain Flask blueprints, registered as they are (their own
+    ``url_prefix``, no ``/api/v1``). Blueprint names must start with the plugin name; a name
+    or a (method, URL rule) pair claimed twice stops startup, naming both plugins. A page that
+    shows personal data checks the user itself. Not ``firstresult``.
+    """
+
+
+@hookspec
 def register_cli(cli: "click.Group") -> None:
     """Add commands to the ``juzhu`` console script.
 

@@ -29,3 +29,45 @@ def register_api(app: Any) -> list[Any]:
     from .routes import blueprint
 
     return [blueprint()]
+
+
+@api.hookimpl
+def register_pages(app: Any) -> list[Any]:
+    from .pages import blueprint
+
+    return [blueprint()]
+
+
+@api.hookimpl
+def register_cli(cli: Any) -> None:
+    from .cli import register
+
+    register(cli)
+
+
+@api.hookimpl
+def register_entitlements() -> list[api.Entitlement]:
+    from .entitlements import entitlements
+
+    return entitlements()
+
+
+@api.hookimpl
+def register_admin_views(app: Any) -> list[Any]:
+    from .admin import views
+
+    return views()
+
+
+@api.hookimpl
+def register_dashboard_panels(app: Any) -> list[api.DashboardPanel]:
+    from .dashboard import panels
+
+    return panels()
+
+
+@api.hookimpl
+def seed_demo(session: Any, profile: Any, as_of: Any) -> None:
+    from .demo import seed
+
+    seed(session, profile, as_of)

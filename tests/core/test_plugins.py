@@ -219,3 +219,33 @@ def test_dashboard_panels_from_plugins_render_for_their_roles(make_app, users) -
     dup = plugin("dept_k", register_dashboard_panels=lambda app: [panel])
     with pytest.raises(PluginError, match="dept_k"):
         make_app(plugins=[plugin("dept_j", register_dashboard_panels=lambda app: [panel]), dup])
+
+
+def _page_bp(name: str, rule: str) -> Blueprint:
+    bp = Blueprint(name, __name__)
+    bp.add_url_rule(rule, endpoint="page", view_func=lambda: "<p>公开页面</p>")
+    return bp
+
+
+def test_register_pages_mounts_public_pages_as_they_are(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(plugins=[plugin("dept_p", register_pages=lambda app: [_page_bp("dept_p", "/p/hello")])])
+    resp = app.test_client().get("/p/hello")
+    assert resp.status_code == 200 and "公开页面" in resp.get_data(as_text=True)
+
+
+def test_register_pages_refuses_duplicates_and_foreign_names(make_app) -> None:  # type: ignore[no-untyped-def]
+    a = plugin("dept_q", register_pages=lambda app: [_page_bp("dept_q", "/same")])
+    b = plugin("dept_r", register_pages=lambda app: [_page_bp("dept_r", "/same")])
+    with pytest.raises(PluginError) as info:
+        make_app(plugins=[a, b])
+    assert "dept_q" in str(info.value) and "dept_r" in str(info.value)
+    c = plugin("dept_s", register_pages=lambda app: [_page_bp("other", "/s")])
+    with pytest.raises(PluginError, match="dept_s"):
+        make_app(plugins=[c])
+
+
+def test_art19_is_a_valid_code_and_sorts_after_article_18(make_app) -> None:  # type: ignore[no-untyped-def]
+    extra = plugin("dept_t", register_entitlements=lambda: [entitlement("art19"),
+                                                             entitlement("art18.12.bus")])
+    app = make_app(plugins=[extra])
+    assert list(app.extensions["juzhu"].entitlements)[-2:] == ["art18.12.bus", "art19"]
