@@ -24,6 +24,8 @@ from core.db import Base, db
 from core.entitlements import CheckFacts, Decision, Entitlement, PermitState, Reason
 from core.http.errors import ApiError
 from core.http.routing import ALL_ROLES, ApiBlueprint
+from core.holders import HolderFacts
+from core.holders import validate as validate_holder
 from core.http.schema import In, IsoDate, Out, field
 from core.models import (Card, Endorsement, Holder, OrgUnit, Permit, PermitStatusEvent,
                          Residence, User)
@@ -70,5 +72,5 @@ __all__ = [
     "Entitlement", "Decision", "Reason", "PermitState", "CheckFacts", "RuleError",
     "ApiBlueprint", "ApiError", "In", "Out", "IsoDate", "field",
     "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",
-    "ETHNICITIES", "SEXES", "CARD_STATUSES",
+    "ETHNICITIES", "SEXES", "CARD_STATUSES", "HolderFacts", "validate_holder",
 ]
