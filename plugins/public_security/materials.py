@@ -70,8 +70,9 @@ BASIS_NAMES: dict[str, str] = {
 PHOTOS_REQUIRED = 2
 
 #: 第十四条 (endorsement) and 第十六条 (address change): ID card, the permit, and a residence,
-#: employment or study proof.
-ANY_PROOF = Group("proof", "居住地住址、就业或就读证明",
+#: employment or study proof. Its code stays within the contract's group codes (DESIGN §5);
+#: its name lists every alternative.
+ANY_PROOF = Group("residence_proof", "居住地住址、就业或就读证明",
                   GROUPS["residence_proof"].any_of + GROUPS["employment_proof"].any_of
                   + GROUPS["study_proof"].any_of)
 
@@ -91,8 +92,6 @@ def name_of(code: str) -> str:
     """The Chinese name of a materials value or group code."""
     if code in GROUPS:
         return GROUPS[code].described
-    if code == ANY_PROOF.code:
-        return ANY_PROOF.described
     return MATERIALS[code]
 
 

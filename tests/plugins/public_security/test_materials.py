@@ -54,7 +54,7 @@ def test_every_api_value_has_a_chinese_name() -> None:
 
 @pytest.mark.parametrize("materials, expected", [
     (["id_card", "permit_card", "labor_contract"], []),
-    (["id_card", "permit_card"], ["proof"]),
+    (["id_card", "permit_card"], ["residence_proof"]),
     (["rental_contract"], ["id_card", "permit_card"]),
 ])
 def test_missing_for_endorsement(materials, expected) -> None:  # type: ignore[no-untyped-def]
