@@ -112,7 +112,9 @@ class Hooks:
 
     # -- demo data and events -----------------------------------------------------------
     def seed_demo(self, *, session: "Session", profile: "Profile", as_of: dt.date) -> None:
-        self.pm.hook.seed_demo(session=session, profile=profile, as_of=as_of)
+        # In registration order (the kernel's defaults first), not pluggy's last-first: a
+        # plugin's demo data stands on the kernel's demo users and holders (hookspec).
+        self._collect("seed_demo", session=session, profile=profile, as_of=as_of)
 
     def permit_issued(self, *, permit: "Permit", card: "Card", actor: "User | None",
                       session: "Session") -> None:

@@ -130,3 +130,25 @@ def test_register_migrations_adds_a_plugin_branch(make_app, tmp_path: Path) -> N
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE dept_t_thing")
             conn.exec_driver_sql("DELETE FROM alembic_version WHERE version_num = 'dept_t_0001'")
+
+
+def test_seed_demo_runs_after_the_kernels_demo_data(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A plugin's demo data may use the kernel's demo users and holders."""
+    from sqlalchemy import func, select
+
+    from core.cli import build_cli
+    from core.models import Holder, User
+
+    seen: list = []
+
+    def seed_demo(session, profile, as_of):  # type: ignore[no-untyped-def]
+        seen.append((session.scalar(select(func.count()).select_from(User)),
+                     session.scalar(select(func.count()).select_from(Holder))))
+
+    module = types.ModuleType("dept_seed")
+    module.seed_demo = api.hookimpl(seed_demo)  # type: ignore[attr-defined]
+    app = make_app(plugins=[("dept_seed", module)])
+    with app.app_context():
+        result = CliRunner().invoke(build_cli(app), ["init", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert len(seen) == 1 and seen[0][0] > 0 and seen[0][1] > 0
