@@ -24,7 +24,7 @@ from core.db import Base, db
 from core.entitlements import CheckFacts, Decision, Entitlement, PermitState, Reason
 from core.http.errors import ApiError
 from core.http.routing import ALL_ROLES, ApiBlueprint
-from core.holders import HolderFacts
+from core.holders import DuplicateIdNumber, HolderFacts, create_holder
 from core.holders import validate as validate_holder
 from core.http.schema import In, IsoDate, Out, field
 from core.models import (Card, Endorsement, Holder, OrgUnit, Permit, PermitStatusEvent,
@@ -73,4 +73,5 @@ __all__ = [
     "ApiBlueprint", "ApiError", "In", "Out", "IsoDate", "field",
     "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",
     "ETHNICITIES", "SEXES", "CARD_STATUSES", "HolderFacts", "validate_holder",
+    "create_holder", "DuplicateIdNumber",
 ]
