@@ -73,6 +73,8 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "JUZHU_QR_KEYS": {key_id(k): k for k in [keys["JUZHU_QR_KEY"], *old_qr]},
         "JUZHU_QR_KEY_ID": key_id(keys["JUZHU_QR_KEY"]),
         "JUZHU_API_TOKEN_DAYS": int(env.get("JUZHU_API_TOKEN_DAYS", "365")),
+        # The address the public reaches (QR codes printed on cards); None = this request's host.
+        "JUZHU_PUBLIC_URL": env.get("JUZHU_PUBLIC_URL"),
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Chinese UI (DESIGN §6)
