@@ -1,0 +1,86 @@
+"""``juzhu sweep``: record the suspensions that dates imply (《办法》第十四条第二款).
+
+Status never waits for this job (it is derived from ``valid_until``); the sweep writes the
+history: one ``PermitStatusEvent(status="suspended", on=valid_until + 1 day)`` per unrevoked
+permit whose validity ended before ``as_of``, and fires ``permit_suspended`` for it. Those rows
+are the per-permit record; the run itself is one audit event (``permit.sweep`` with ``as_of``
+and the count), so a million suspensions do not make a million audit events.
+
+"Already recorded" is tested as a suspension dated after the *current* ``valid_until``: the
+sweep only writes ``valid_until + 1`` and an endorsement only moves ``valid_until`` forward, so
+this is the same condition as ``on = valid_until + 1`` without dialect-specific date
+arithmetic in SQL. A late endorsement moved ``valid_until``, so it needs no special case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import exists, insert, select
+from sqlalchemy.orm import Session
+
+from core import api
+
+SUSPENDED = "逾期未签注，居住证使用功能中止（《办法》第十四条）"
+BATCH = 5000  # permits per SELECT and per multi-row INSERT
+
+
+def suspension_day(permit: Any) -> dt.date:
+    """The first day of suspension: the day after ``valid_until``."""
+    return permit.valid_until + dt.timedelta(days=1)
+
+
+def _recorded() -> Any:
+    """Correlated test: this permit's current suspension is already in the history."""
+    ev = api.PermitStatusEvent
+    return exists().where(ev.permit_id == api.Permit.id, ev.status == "suspended",
+                          ev.on > api.Permit.valid_until)
+
+
+def _due(as_of: dt.date, after_id: int) -> Any:
+    """One set-based page (keyset on id) of permits whose suspension is not yet recorded.
+
+    Pages keep no cursor open while the inserts run (SQLite forbids writing under an open
+    read of the same tables), and each page is a single NOT EXISTS query.
+    """
+    return (select(api.Permit)
+            .where(api.Permit.revoked_on.is_(None), api.Permit.valid_until < as_of,
+                   api.Permit.id > after_id, ~_recorded())
+            .order_by(api.Permit.id).limit(BATCH))
+
+
+def sweep(session: Session, as_of: dt.date) -> int:
+    """Record every suspension due on ``as_of``; return how many were recorded (0 on a
+    second run). Runs in the caller's transaction; does not commit."""
+    hooks = api.hooks()
+    total, after_id = 0, 0
+    while True:
+        page = session.scalars(_due(as_of, after_id)).all()
+        if not page:
+            break
+        session.execute(insert(api.PermitStatusEvent), [
+            {"permit_id": p.id, "status": "suspended", "on": suspension_day(p),
+             "reason": SUSPENDED} for p in page])
+        for permit in page:
+            hooks.permit_suspended(permit=permit, on=suspension_day(permit), session=session)
+        session.flush()  # what the hooks wrote, before the next page is read
+        total += len(page)
+        after_id = page[-1].id
+    api.record_audit(session, action="permit.sweep", entity="permit", actor=None,
+                     new={"as_of": as_of, "suspended": total})
+    return total
+
+
+def record_suspension(session: Session, permit: Any) -> bool:
+    """Record one permit's current suspension if the sweep has not (a late endorsement needs
+    the history whole: suspended, then restored). True when a row was written."""
+    ev = api.PermitStatusEvent
+    if session.scalar(select(ev.id).where(ev.permit_id == permit.id, ev.status == "suspended",
+                                          ev.on > permit.valid_until).limit(1)) is not None:
+        return False
+    on = suspension_day(permit)
+    session.add(api.PermitStatusEvent(permit_id=permit.id, status="suspended", on=on,
+                                      reason=SUSPENDED))
+    api.hooks().permit_suspended(permit=permit, on=on, session=session)
+    return True
