@@ -87,6 +87,9 @@ class Endorsement(db.Model):
     valid_until_before: Mapped[dt.date] = mapped_column(Date)
     valid_until_after: Mapped[dt.date] = mapped_column(Date)
 
+    permit = relationship("Permit")
+    station = relationship("OrgUnit")
+
 
 class PermitStatusEvent(db.Model):
     """Status history: suspensions recorded by the sweep, restorations, revocations."""

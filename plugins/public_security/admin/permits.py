@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 
 from core import api
 
-from .base import StationScopedView, chosen, link, masked_id
+from .base import StationScopedView, chosen, link, masked_id, yes_no
 
 #: Permits that fall due within this many days show on the dashboard (30日内到期待签注).
 DUE_DAYS = 30
@@ -114,5 +114,21 @@ class CardView(StationScopedView):
             select(api.Permit.id).where(api.Permit.station_id == station_id))
 
 
+class EndorsementView(StationScopedView):
+    """签注 (第十四条): done at the issuing station, so its rows are that station's."""
+
+    column_list = ["permit.number", "permit.holder.name", "endorsed_on", "late",
+                   "valid_until_before", "valid_until_after", "station"]
+    column_labels = {"permit.number": "居住证号码", "permit.holder.name": "姓名",
+                     "endorsed_on": "签注日期", "late": "是否逾期补办",
+                     "valid_until_before": "签注前有效期至", "valid_until_after": "签注后有效期至",
+                     "station": "办理派出所"}
+    column_searchable_list = ["permit.number"]
+    column_filters = ["endorsed_on", "late"]
+    column_sortable_list = ["endorsed_on", "valid_until_after"]
+    column_formatters = {"late": yes_no("late", "逾期补办（居住年限重新起算）", "按期")}
+
+
 def views() -> list[Any]:
-    return [PermitView(api.Permit, "居住证", "permits"), CardView(api.Card, "证件卡", "cards")]
+    return [PermitView(api.Permit, "居住证", "permits"), CardView(api.Card, "证件卡", "cards"),
+            EndorsementView(api.Endorsement, "签注", "endorsements")]

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from core import api as kernel
 from core.db import db
-from core.models import User
+from core.models import Endorsement, User
 from plugins.public_security.models import (AddressChange, Application, CardReissue, Check,
                                             FactChange, NumberRange, SerialUse, StockCount,
                                             StockIssue, ThirdPartyReport)
@@ -125,7 +125,11 @@ def _rows_at(ps: Any, code: str, division: str, tag: str, officer: User) -> dict
     check = Check(card_id=card.id, permit_id=permit.id, officer_id=officer.id,
                   org_id=station.id, checked_at=dt.datetime(2026, 3, 2, 10, 0),
                   place=f"{tag}查验地点", result="证件有效", action="none")
-    s.add_all([move, fact, check])
+    endorsement = Endorsement(permit_id=permit.id, station_id=station.id,
+                              endorsed_on=dt.date(2026, 12, 20), late=False,
+                              valid_until_before=permit.valid_until,
+                              valid_until_after=dt.date(2028, 1, 15))
+    s.add_all([move, fact, check, endorsement])
     s.commit()
     return {  # endpoint → (row id, marker)
         "registrations": (reg.id, reg.receipt_number),
@@ -142,6 +146,7 @@ def _rows_at(ps: Any, code: str, division: str, tag: str, officer: User) -> dict
         "stock_issues": (issue.id, issue.recipient),
         "stock_counts": (count_row.id, count_row.note),
         "checks": (check.id, check.place),
+        "endorsements": (endorsement.id, permit.number),
         "holder": holder,
     }
 
@@ -155,7 +160,7 @@ def two_stations(ps: Any, users: Any) -> dict[str, dict[str, Any]]:
 
 MODEL_VIEWS = ["registrations", "third_party_reports", "applications", "permits", "cards",
                "card_reissues", "address_changes", "fact_changes", "number_ranges",
-               "serial_uses", "voids", "stock_issues", "stock_counts", "checks"]
+               "serial_uses", "voids", "stock_issues", "stock_counts", "checks", "endorsements"]
 PAGES = ["reconciliation", "overdue"]
 ALL_VIEWS = MODEL_VIEWS + PAGES
 
