@@ -31,12 +31,13 @@ run: init
 	$(BIN)/juzhu serve --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
-# The same suite against PostgreSQL (127.0.0.1:5432, trust auth, database `test`).
+# The same suite against PostgreSQL (127.0.0.1:5432, trust auth, database `test`; each
+# xdist worker makes and uses its own database `test_gwN` beside it).
 test-pg: install-test
 	JUZHU_TEST_DATABASE_URL=$${JUZHU_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest
+	  $(BIN)/python -m pytest -n 2
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -5,9 +5,9 @@ Everything goes through the same service functions as the API, as the demo clerk
 the rules would refuse and its audit chain is complete. Dates are relative to ``as_of`` so
 the demo looks alive whenever it is built: registrations on time and late, a third-party
 report never followed up, applications in every outcome, permits valid, due for endorsement,
-endorsed on time and late, suspended, replaced, moved, detained and revoked, number ranges for
-every station, a stock register, a voided blank and two stock counts (one that balances, one
-that does not).
+endorsed on time and late, suspended, replaced, changed, moved, detained and revoked, number
+ranges for every station, a stock register, a voided blank and two stock counts (one that
+balances, one that does not).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from core import api
 
-from . import (address_change, application, checks, endorsement, numbers, registration,
-               replacement, revocation, stock, sweep)
+from . import (address_change, application, changes, checks, endorsement, numbers,
+               registration, replacement, revocation, stock, sweep)
 from .stations import station_by_code
 
 ID_DOCS = ["id_card", "photo", "photo", "rental_contract"]
@@ -107,7 +107,10 @@ def seed(session: Session, profile: Any, as_of: dt.date) -> None:
     issue("李娜", danfeng, 400)
     # Due for endorsement within 30 days.
     reg("欧阳晓燕", danfeng, DF, 533, 530)
-    issue("欧阳晓燕", danfeng, 340)
+    ouyang = issue("欧阳晓燕", danfeng, 340)
+    # Her hukou moved within 南昌: a recorded change (变更) and a new card.
+    changes.change_facts(session, permit=ouyang, on=ago(5), actor=danfeng,
+                         changes={"hukou_address": "江西省南昌市东湖区豫章街道演示路1号"})
     # Endorsed late: residence years restart (第十四条第二款).
     reg("王建国", danfeng, DF, 801, 800)
     wang = issue("王建国", danfeng, 600, WORK_DOCS, ("employment",))
