@@ -25,6 +25,6 @@ def describe(app: Flask) -> list[dict[str, Any]]:
             "title": getattr(module, "TITLE", record.name),
             "articles": getattr(module, "ARTICLES", None),
             "hooks": hooks,
-            "entitlements": sorted(codes.get(record.name, [])),
+            "entitlements": codes.get(record.name, []),  # in article order, as the kernel keeps them
         })
     return out
