@@ -139,6 +139,8 @@ def test_plugins_json_lists_the_builtin_plugins(tmp_path: Path) -> None:
         assert p["version"] == version("juzhu")
         assert p["hooks"] and all(isinstance(h, str) and h for h in p["hooks"]), p
         assert isinstance(p["entitlements"], list)
+    police = next(p for p in plugins if p["name"] == "public_security")
+    assert police["entitlements"] == ["art18.9", "art18.10", "art18.11", "art19"]  # article order
 
 
 def test_plugins_json_follows_juzhu_plugins(tmp_path: Path) -> None:
