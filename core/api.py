@@ -27,6 +27,7 @@ from core.http.routing import ALL_ROLES, ApiBlueprint
 from core.holders import DuplicateIdNumber, HolderFacts, create_holder
 from core.holders import validate as validate_holder
 from core.http.schema import In, IsoDate, Out, field
+from core.photos import photo_data_uri
 from core.models import (Card, Endorsement, Holder, OrgUnit, Permit, PermitStatusEvent,
                          Residence, User)
 from core.models.holder import ETHNICITIES, SEXES
@@ -73,5 +74,5 @@ __all__ = [
     "ApiBlueprint", "ApiError", "In", "Out", "IsoDate", "field",
     "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",
     "ETHNICITIES", "SEXES", "CARD_STATUSES", "HolderFacts", "validate_holder",
-    "create_holder", "DuplicateIdNumber",
+    "create_holder", "DuplicateIdNumber", "photo_data_uri",
 ]

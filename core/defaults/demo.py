@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.api import hookimpl
 from core.auth import create_user
 from core.holders import HolderFacts, create_holder
+from core.photos import photo_folder
 from core.profile import Profile
 from core.rules import id_check_char
 
@@ -50,10 +51,29 @@ def demo_id(region: str, birth: dt.date, seq: int, sex: str) -> str:
     return first17 + id_check_char(first17)
 
 
+def demo_photo(seed: str) -> str:
+    """Draw a plain silhouette (no real face) into the photo folder; returns its name."""
+    import hashlib
+
+    from PIL import Image, ImageDraw
+
+    name = hashlib.sha256(seed.encode()).hexdigest()[:16] + ".png"
+    folder = photo_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", (240, 320), (210, 228, 245))  # 证件照 blue
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((75, 60, 165, 165), fill=(120, 120, 130))
+    draw.ellipse((30, 175, 210, 360), fill=(120, 120, 130))
+    image.save(folder / name, "PNG")
+    return name
+
+
 @hookimpl
 def seed_demo(session: Session, profile: Profile, as_of: dt.date) -> None:
     for username, role, org, _title in DEMO_USERS:
         create_user(session, username, role, org, password=DEMO_PASSWORD)
     for i, (name, sex, eth, birth, region, address, code) in enumerate(DEMO_HOLDERS, start=10):
-        create_holder(session, HolderFacts(name, sex, eth, birth, demo_id(region, birth, i, sex),
-                                           address, code, f"139{i:08d}"), as_of=as_of)
+        holder = create_holder(session, HolderFacts(
+            name, sex, eth, birth, demo_id(region, birth, i, sex), address, code, f"139{i:08d}"),
+            as_of=as_of)
+        holder.photo = demo_photo(holder.id_number)

@@ -84,6 +84,7 @@ def routes(bp: api.ApiBlueprint) -> None:
             id_number=holder.id_number if api.sees_personal_data(user.role)
             else api.rules.mask_id_number(holder.id_number),
             residence=_open_residence(holder), zh_date=api.zh_date,
+            photo=api.photo_data_uri(holder.photo),
             endorsements=endorsements[-ENDORSEMENTS_ON_CARD:],
             endorsements_hidden=max(0, len(endorsements) - ENDORSEMENTS_ON_CARD),
             qr_svg=qr.svg_inline(url, title="居住证核验二维码") if url else None, verify_url=url,

@@ -164,3 +164,26 @@ def test_permit_without_a_live_card_says_so_without_qr(ps, users, api, state, sa
     html = r.get_data(as_text=True)
     assert says in html and permit.number in html
     assert "<svg" not in html and 'class="face' not in html
+
+
+def test_the_holders_photo_is_embedded_and_foreign_names_are_ignored(ps, users, api, app) -> None:  # type: ignore[no-untyped-def]
+    from core.photos import photo_folder
+
+    permit = card_permit(ps)
+    folder = photo_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 80), (200, 180, 160)).save(buf, "PNG")
+    (folder / "a1b2c3d4e5f60718.png").write_bytes(buf.getvalue())
+    _, token = users("police_officer")
+
+    permit.holder.photo = "a1b2c3d4e5f60718.png"
+    db.session.commit()
+    html = get_card(api, permit, token).get_data(as_text=True)
+    assert '<img src="data:image/png;base64,' in html and 'alt="持证人相片"' in html
+    assert "http" not in html.split('<div class="photo">')[1].split("</div>")[0]  # no request
+
+    # only generated names inside the photo folder are read: nothing else can be reached
+    permit.holder.photo = "../keys.json"
+    db.session.commit()
+    assert '<div class="photo">相片</div>' in get_card(api, permit, token).get_data(as_text=True)
