@@ -24,6 +24,7 @@ ENTRY_POINT_GROUP = "juzhu.plugins"
 DEFAULT_PLUGINS = (
     "core.defaults.holders_api",
     "core.defaults.calendar_api",
+    "core.defaults.entitlements_api",
     "core.defaults.admin_views",
     "core.defaults.dashboard",
     "core.defaults.demo",

@@ -1,0 +1,65 @@
+"""GET /holders/{id}/entitlements?as_of= (DESIGN §4, §5): every item in one call."""
+
+from __future__ import annotations
+
+from flask import Flask
+from pydantic import Field
+
+from core.api import ApiBlueprint, ApiError, In, IsoDate, Out, db, field, hookimpl, state, today
+from core.engine import evaluate
+from core.models import Holder
+from core.rules import measures_warning
+
+
+class EntitlementsQuery(In):
+    as_of: IsoDate | None = field("判断日期", "《办法》第十八条", default=None)
+
+
+class ReasonOut(Out):
+    code: str
+    passed: bool
+    text: str
+    basis: str
+
+
+class ItemOut(Out):
+    code: str
+    item: str
+    title: str
+    department: str
+    status: str = Field(description='"eligible" | "ineligible" | "error"')
+    eligible: bool
+    reasons: list[ReasonOut]
+
+
+class EntitlementsOut(Out):
+    holder_id: int
+    as_of: IsoDate
+    items: list[ItemOut]
+    warning: str | None = Field(default=None, description="《办法》第二十三条：有效期届满后的提示")
+
+
+def blueprint() -> ApiBlueprint:
+    bp = ApiBlueprint("core_entitlements", __name__, tags=["公共服务权益"])
+
+    @bp.route_api("/holders/<int:holder_id>/entitlements", summary="持证人在某日享有的公共服务（第十八条）",
+                  roles={"county_admin", "station_clerk", "police_officer", "dept_clerk",
+                         "auditor"}, query=EntitlementsQuery, responses={200: EntitlementsOut},
+                  errors=(404,))
+    def entitlements(holder_id: int, query: EntitlementsQuery):  # type: ignore[no-untyped-def]
+        holder = db.session.get(Holder, holder_id)
+        if holder is None:
+            raise ApiError(404, "holder_not_found", f"持证人 {holder_id} 不存在")
+        as_of = query.as_of or today()
+        items = evaluate(db.session, holder, as_of,
+                         [ent for _plugin, ent in state().entitlements.values()])
+        return {"holder_id": holder.id, "as_of": as_of.isoformat(),
+                "items": [i.as_dict() for i in items],
+                "warning": measures_warning(as_of, state().profile.measures_expires_on)}
+
+    return bp
+
+
+@hookimpl
+def register_api(app: Flask):  # type: ignore[no-untyped-def]
+    return [blueprint()]

@@ -1,0 +1,110 @@
+"""The entitlement engine (DESIGN §4): every item of 第十八条 (and art19) for one holder on
+one date.
+
+Each decision starts from the permit's state on ``as_of`` — no permit, suspended or revoked
+fails every item, citing its article — and then adds the department's own conditions from its
+check. A check that raises answers ``status: "error"`` for its item alone and is logged; the
+other items still answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.entitlements import CheckFacts, Decision, Entitlement, PermitState, Reason
+from core.models import OrgUnit, Permit
+from core.rules import permit_status
+from core.rules.errors import zh_date
+
+log = logging.getLogger(__name__)
+
+B14 = "《办法》第十四条"
+B18 = "《办法》第十八条"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    code: str
+    item: str
+    title: str
+    department: str
+    status: str  # "eligible" | "ineligible" | "error"
+    reasons: tuple[Reason, ...]
+    parameters: dict[str, Any]
+
+    @property
+    def eligible(self) -> bool:
+        return self.status == "eligible"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "item": self.item, "title": self.title,
+                "department": self.department, "status": self.status,
+                "eligible": self.eligible, "reasons": [r.as_dict() for r in self.reasons]}
+
+
+def permit_state(session: Session, holder_id: int, as_of: dt.date) -> PermitState | None:
+    """The holder's permit on ``as_of``: the latest one issued on or before it.
+
+    The status comes from the permit's current dates (valid_until after any endorsement), so
+    an ``as_of`` in the past is judged with today's record of the permit, not replayed history.
+    """
+    row = session.execute(
+        select(Permit, OrgUnit.code).join(OrgUnit, OrgUnit.id == Permit.station_id)
+        .where(Permit.holder_id == holder_id, Permit.issued_on <= as_of)
+        .order_by(Permit.issued_on.desc(), Permit.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    permit, station_code = row
+    return PermitState(number=permit.number,
+                       status=permit_status(permit.valid_until, as_of, permit.revoked_on),
+                       issued_on=permit.issued_on, valid_until=permit.valid_until,
+                       continuous_residence_since=permit.continuous_residence_since,
+                       station_code=station_code)
+
+
+def permit_reason(state: PermitState | None) -> Reason:
+    """The first reason of every decision: what the permit allows on the day (第十四条、第十八条)."""
+    if state is None:
+        return Reason("permit", False, "未持有《云南省居住证》：第十八条所列公共服务凭居住证享有", B18)
+    if state.status == "valid":
+        return Reason("permit", True,
+                      f"持有有效的《云南省居住证》（号码{state.number}，有效期至"
+                      f"{zh_date(state.valid_until)}）", B14)
+    if state.status == "suspended":
+        return Reason("permit", False,
+                      f"居住证（号码{state.number}）有效期至{zh_date(state.valid_until)}，逾期未签注，"
+                      "使用功能中止；补办签注后恢复", B14)
+    return Reason("permit", False, f"居住证（号码{state.number}）已注销", B18)
+
+
+def decide(entitlement: Entitlement, facts: CheckFacts) -> ItemResult:
+    """One item: the permit's reason first, then the department's own check."""
+    first = permit_reason(facts.permit)
+    try:
+        own: Decision = entitlement.check(facts)
+    except Exception:  # one broken check must not take the other items down
+        log.exception("entitlement check %s failed for holder %s", entitlement.code,
+                      getattr(facts.holder, "id", None))
+        error = Reason("check_error", False, "该项判断出错，已记录；请稍后再试或人工核实", B18)
+        return ItemResult(entitlement.code, entitlement.item, entitlement.title,
+                          entitlement.department, "error", (first, error), {})
+    # The department's own verdict is its Decision.eligible: a check may need any one of its
+    # reasons (第十九条: residence OR income), not all of them.
+    eligible = first.passed and own.eligible
+    return ItemResult(entitlement.code, entitlement.item, entitlement.title,
+                      entitlement.department, "eligible" if eligible else "ineligible",
+                      (first, *own.reasons), dict(own.parameters))
+
+
+def evaluate(session: Session, holder: Any, as_of: dt.date,
+             entitlements: Iterable[Entitlement]) -> list[ItemResult]:
+    """Every item for one holder on one date, in the kernel's article order."""
+    facts = CheckFacts(holder=holder, permit=permit_state(session, holder.id, as_of),
+                       as_of=as_of, session=session)
+    return [decide(ent, facts) for ent in entitlements]
