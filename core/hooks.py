@@ -77,20 +77,20 @@ class Hooks:
         return items
 
     def api_blueprints(self, app: "Flask") -> list[tuple[str, "Blueprint"]]:
-        items = self._flatten("register_api", app=app)
-        for plugin, bp in items:
-            if not self.pm.records[plugin].builtin_default and not bp.name.startswith(plugin):
-                raise PluginError(f"插件 {plugin} 的 API 蓝图名 {bp.name!r} 必须以 {plugin} 开头")
-        self._unique(items, lambda b: b.name, "API 蓝图")
-        return items
+        return self._blueprints("register_api", app, "API 蓝图")
 
     def page_blueprints(self, app: "Flask") -> list[tuple[str, "Blueprint"]]:
-        items = self._flatten("register_pages", app=app)
+        return self._blueprints("register_pages", app, "页面蓝图")
+
+    def _blueprints(self, hook: str, app: "Flask", what: str) -> list[tuple[str, "Blueprint"]]:
+        """Blueprints named after their plugin (the kernel's defaults excepted), each once."""
+        items = self._flatten(hook, app=app)
         for plugin, bp in items:
             if not self.pm.records[plugin].builtin_default and not bp.name.startswith(plugin):
-                raise PluginError(f"插件 {plugin} 的页面蓝图名 {bp.name!r} 必须以 {plugin} 开头")
-        self._unique(items, lambda b: b.name, "页面蓝图")
+                raise PluginError(f"插件 {plugin} 的{what}名 {bp.name!r} 必须以 {plugin} 开头")
+        self._unique(items, lambda b: b.name, what)
         return items
+
 
     def cli_commands(self, cli: "click.Group") -> None:
         for impl in self.pm.hook.register_cli.get_hookimpls():
