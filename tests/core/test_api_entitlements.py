@@ -137,3 +137,23 @@ def test_after_the_measures_lapse_the_answer_carries_a_warning(site, users) -> N
     _, token = users("county_admin")
     assert get(site, token, holder.id, "2029-12-31").json["warning"] is None
     assert "第二十三条" in get(site, token, holder.id, "2030-02-01").json["warning"]
+
+
+def test_print_view_lists_every_item_with_reasons_and_articles(site, users) -> None:  # type: ignore[no-untyped-def]
+    holder = make_holder()
+    make_permit(holder, dt.date(2026, 1, 15))
+    holder.name = "<b>张伟</b>"
+    db.session.commit()
+    _, token = users("dept_clerk", "dept-health")
+    resp = site.test_client().get(f"/api/v1/holders/{holder.id}/entitlements/print?as_of=2026-06-01",
+                                  headers={"Authorization": f"Bearer {token}"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and '<html lang="zh-CN">' in html
+    assert "公共服务权益说明" in html and "2026年6月1日" in html
+    assert "公交优惠" in html and "可以享有" in html and "暂无法判断" in html
+    assert "《办法》第十四条" in html and "第十九条 申请常住户口" in html  # articles
+    assert "&lt;b&gt;张伟&lt;/b&gt;" in html and "<b>张伟" not in html
+    assert holder.id_number not in html and holder.id_number[:6] + "********" in html  # masked
+    _, assistant = users("assistant")
+    assert site.test_client().get(f"/api/v1/holders/{holder.id}/entitlements/print",
+                                  headers={"Authorization": f"Bearer {assistant}"}).status_code == 403
