@@ -219,10 +219,10 @@ def test_csrf_protects_login_and_logout(make_app: Any, users: Any) -> None:
 
 # -- 3. roles ---------------------------------------------------------------------------------
 
-VIEWS = ("/admin/", "/admin/holders/", "/admin/calendar_days/", "/admin/org_units/",
-         "/admin/users/", "/admin/api_tokens/", "/admin/audit_events/")
+VIEWS = ("/admin/", "/admin/holders/", "/admin/explanations/", "/admin/calendar_days/",
+         "/admin/org_units/", "/admin/users/", "/admin/api_tokens/", "/admin/audit_events/")
 EVERYTHING = set(VIEWS)
-CLERK = {"/admin/", "/admin/holders/", "/admin/calendar_days/"}
+CLERK = {"/admin/", "/admin/holders/", "/admin/explanations/", "/admin/calendar_days/"}
 ACCESS = [  # role, views answering 200 (every other one answers 403)
     ("county_admin", EVERYTHING),
     ("station_clerk", CLERK),

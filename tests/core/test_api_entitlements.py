@@ -157,3 +157,20 @@ def test_print_view_lists_every_item_with_reasons_and_articles(site, users) -> N
     _, assistant = users("assistant")
     assert site.test_client().get(f"/api/v1/holders/{holder.id}/entitlements/print",
                                   headers={"Authorization": f"Bearer {assistant}"}).status_code == 403
+
+
+def test_department_clerk_opens_the_explanation_from_the_admin_menu(client, users) -> None:  # type: ignore[no-untyped-def]
+    holder = make_holder()
+    users("dept_clerk", "dept-education", name="edu1", password="pass-word-1")
+    client.post("/login", data={"username": "edu1", "password": "pass-word-1"})
+    page = client.get("/admin/explanations/")
+    assert page.status_code == 200 and "公共服务权益说明" in page.text and "公民身份号码" in page.text
+    assert 'href="/admin/explanations/"' in page.text  # in the clerk's menu
+    bad = client.post("/admin/explanations/", data={"id_number": "123", "as_of": "2026-06-01"})
+    assert bad.status_code == 200 and "公民身份号码" in bad.text and "alert-danger" in bad.text
+    ok = client.post("/admin/explanations/", data={"id_number": holder.id_number,
+                                                    "as_of": "2026-06-01"})
+    assert ok.status_code == 302
+    assert ok.headers["Location"].endswith(f"/holders/{holder.id}/entitlements/print?as_of=2026-06-01")
+    printed = client.get(ok.headers["Location"])
+    assert printed.status_code == 200 and "公共服务权益说明" in printed.text

@@ -1,0 +1,45 @@
+"""权益说明: a clerk types a holder's ID number and a date and opens the printable
+explanation of every 第十八条 item (department clerks open it from their own menu)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import redirect, request
+from flask_admin import expose
+from sqlalchemy import select
+
+from core.admin.base import SecureView
+from core.clock import today
+from core.db import db
+from core.models import Holder
+from core.rules import RuleError, parse_id_number
+
+
+class ExplanationView(SecureView):
+    roles = frozenset({"county_admin", "station_clerk", "police_officer", "dept_clerk", "auditor"})
+
+    def _page(self, error: str | None = None, **values: Any) -> Any:
+        return self.render("juzhu/explanation_lookup.html", error=error,
+                           id_number=values.get("id_number", ""),
+                           as_of=values.get("as_of") or today().isoformat())
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self) -> Any:
+        if request.method == "GET":
+            return self._page()
+        raw_id, raw_date = request.form.get("id_number", ""), request.form.get("as_of", "")
+        try:
+            as_of = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            return self._page("判断日期：日期格式应为 YYYY-MM-DD", id_number=raw_id, as_of=raw_date)
+        try:
+            number = parse_id_number(raw_id, as_of=max(as_of, today())).number
+        except RuleError as err:
+            return self._page(err.message, id_number=raw_id, as_of=raw_date)
+        holder_id = db.session.scalar(select(Holder.id).where(Holder.id_number == number))
+        if holder_id is None:
+            return self._page("未找到该公民身份号码的持证人（《办法》第四条）", id_number=raw_id,
+                              as_of=raw_date)
+        return redirect(f"/api/v1/holders/{holder_id}/entitlements/print?as_of={as_of}")
