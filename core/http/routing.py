@@ -109,8 +109,12 @@ class ApiBlueprint(Blueprint):
         roles: Iterable[str] | None = ALL_ROLES, public: bool = False,
         body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
         responses: dict[int, type[BaseModel] | str | None] | None = None,
-        errors: Iterable[int] = (), description: str = "",
+        errors: Iterable[int] = (), description: str = "", roles_checked_in_view: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """``roles_checked_in_view``: the view itself refuses other roles (403) after checking
+        facts that make the input invalid whoever sends it (an address outside the county:
+        422 even for a role that could not have acted, DESIGN §5). ``roles`` still documents
+        who may act in the OpenAPI ``x-roles``."""
         role_set = None if public else frozenset(roles or ())
         unknown = (role_set or frozenset()) - ALL_ROLES
         if unknown:
@@ -127,7 +131,8 @@ class ApiBlueprint(Blueprint):
                     kwargs["body"] = _parse_body(body)
                 if query is not None:
                     kwargs["query"] = _parse_query(query)
-                if role_set is not None and user.role not in role_set:
+                if role_set is not None and not roles_checked_in_view \
+                        and user.role not in role_set:
                     raise ApiError(403)
                 if wants_user:
                     kwargs["user"] = user

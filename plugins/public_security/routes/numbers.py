@@ -181,7 +181,8 @@ def routes(bp: api.ApiBlueprint) -> None:
     """Declare this resource's endpoints on the police blueprint."""
 
     @bp.route_api("/number-ranges", method="POST", summary="分配居住证号段（第七条）",
-                  roles=api.ALL_ROLES, body=RangeIn, responses={201: RangeOut},
+                  roles={"county_admin"}, roles_checked_in_view=True, body=RangeIn,
+                  responses={201: RangeOut},
                   description="县公安局管理员把号段 [start, end]（含两端）分配给派出所；"
                               "全县号段不得重叠（422 overlap），终止号码小于起始号码为 422 "
                               "range_reversed。其他角色 403（输入有误时先答 422）。")

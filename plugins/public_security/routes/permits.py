@@ -226,12 +226,13 @@ def routes(bp: api.ApiBlueprint) -> None:
                               card_url=_card_url(permit.number)), 201
 
     @bp.route_api("/permits/<number>/address-changes", method="POST",
-                  summary="居住地变更换证（新居住地派出所，第十六条）", roles=api.ALL_ROLES,
+                  summary="居住地变更换证（新居住地派出所，第十六条）",
+                  roles={"county_admin", "station_clerk"}, roles_checked_in_view=True,
                   body=AddressChangeIn, responses={201: AddressChangeOut}, errors=(404, 409))
     def change_address(number: str, body: AddressChangeIn, user):  # type: ignore[no-untyped-def]
-        """Inside the county only (else 422 outside_county, whoever asks: hence every role
-        is let through to the address check). Then county admin, or the clerk of the NEW
-        address's station; the permit moves to that station with a new card."""
+        """Inside the county only (else 422 outside_county, whoever asks: the role is checked
+        here, after the address). Then county admin, or the clerk of the NEW address's
+        station; the permit moves to that station with a new card."""
         station = address_change.station_for_new_address(api.db.session,
                                                          body.residence_division_code)
         stations.require_station(user, station, f"居住地变更应到新居住地派出所办理（{B16}）")

@@ -125,7 +125,8 @@ def routes(bp: api.ApiBlueprint) -> None:
     """Declare this resource's endpoints on the police blueprint."""
 
     @bp.route_api("/registrations", method="POST", summary="暂住登记（第十条）",
-                  roles=api.ALL_ROLES, body=RegistrationIn, responses={201: RegistrationOut},
+                  roles=service.REGISTRARS, roles_checked_in_view=True, body=RegistrationIn,
+                  responses={201: RegistrationOut},
                   description="县局管理员；居住地在本所辖区的派出所民警；协助单位（第五条）。"
                               "其他角色 403，但无效输入一律先 422。不属于流动人口 → 422 "
                               "not_floating_population（第二条）。逾期登记照常受理并标为逾期。")
@@ -168,7 +169,7 @@ def routes(bp: api.ApiBlueprint) -> None:
             zh_date=api.zh_date)
 
     @bp.route_api("/third-party-reports", method="POST", summary="第三方报送流动人口信息（第十条第二款）",
-                  roles=api.ALL_ROLES, body=ThirdPartyReportIn,
+                  roles=service.REPORT_TAKERS, roles_checked_in_view=True, body=ThirdPartyReportIn,
                   responses={201: ThirdPartyReportOut},
                   description="县局管理员、派出所民警、协助单位。期限自合同签订之日起5个工作日；"
                               "分送房屋所在乡镇、街道的派出所，未填房屋所在地的由县公安局处理"
