@@ -28,7 +28,9 @@ def reason_text(reason: str) -> str:
     """The recorded revocation reason, with its basis (pure)."""
     if reason not in REASONS:
         raise api.RuleError("reason", "reason_invalid",
-                            f"注销原因：应为 {'、'.join(REASONS)} 之一", "注销")
+                            f"注销原因：应为 {'、'.join(REASONS)} 之一"
+                            "（《办法》第二条、第十九条，《居住证暂行条例》第十八条）",
+                            "《办法》第十九条")
     text, basis = REASONS[reason]
     return f"{text}（{basis}）"
 

@@ -109,3 +109,12 @@ def test_acts_on_a_revoked_permit_are_409(permit, admin, clerk, api) -> None:  #
 def test_every_reason_names_its_basis(reason, basis) -> None:  # type: ignore[no-untyped-def]
     assert reason in REASONS and reason_text(reason).endswith(f"（{basis}）")
 
+
+
+def test_an_unknown_reason_outside_the_api_names_field_and_articles() -> None:
+    from core.rules import RuleError
+
+    with pytest.raises(RuleError) as info:
+        reason_text("moved_abroad")
+    assert info.value.field == "reason" and "注销原因" in info.value.message
+    assert "第十九条" in info.value.message
