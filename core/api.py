@@ -15,13 +15,19 @@ from flask_admin import expose
 
 from core import audit
 from core import rules
-from core.admin.base import SecureModelView, SecureView, scoped_to_org
+from core.admin.base import (DepartmentModelView, DepartmentView, SecureModelView, SecureView,
+                             scoped_to_org)
+from core.admin.views.explanations import explanation_view
+from core.admin.views.parameters import parameter_view
 from core.auth import POLICE_ROLES, ROLES, current_actor
 from core.calendar import official_calendar
 from core.clock import today
 from core.dashboard import DashboardPanel
 from core.db import Base, db
-from core.entitlements import CheckFacts, Decision, Entitlement, PermitState, Reason
+from core.entitlements import (BatchContext, CheckFacts, Decision, Entitlement, PermitState,
+                               Reason)
+from core.parameters import DatedValue, Parameter, ParameterError
+from core.parameters import value as parameter_value
 from core.http.errors import ApiError
 from core.http.routing import ALL_ROLES, ApiBlueprint
 from core.holders import DuplicateIdNumber, HolderFacts, create_holder
@@ -75,4 +81,6 @@ __all__ = [
     "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",
     "ETHNICITIES", "SEXES", "CARD_STATUSES", "HolderFacts", "validate_holder",
     "create_holder", "DuplicateIdNumber", "photo_data_uri",
+    "BatchContext", "Parameter", "DatedValue", "ParameterError", "parameter_value",
+    "parameter_view", "explanation_view", "DepartmentView", "DepartmentModelView",
 ]

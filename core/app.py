@@ -16,6 +16,7 @@ from core.config import build_config
 from core.dashboard import DashboardPanel
 from core.db import db
 from core.entitlements import Entitlement
+from core.parameters import Parameter
 from core.errors import PluginError
 from core.hooks import Hooks
 from core.http import errors as api_errors
@@ -34,6 +35,7 @@ class Juzhu:
     hooks: Hooks
     profile: Profile
     entitlements: dict[str, tuple[str, Entitlement]] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
     panels: list[DashboardPanel] = field(default_factory=list)
     admin: Any = None  # the Flask-Admin site
 
@@ -72,6 +74,8 @@ def create_app(
     _register_api(app, hooks, csrf)
     from core.admin.site import build_admin  # late: admin views import the models' forms
 
+    # Parameters before the admin: a department's parameter view lists its declarations.
+    state.parameters = hooks.parameters()
     state.admin = build_admin(app, hooks)
     state.entitlements = {e.code: (plugin, e) for plugin, e in hooks.entitlements()}
     state.panels = hooks.dashboard_panels(app)

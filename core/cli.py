@@ -126,6 +126,9 @@ def build_cli(app: Flask) -> click.Group:
         count = db.session.scalar(select(func.count()).select_from(AuditEvent))
         click.echo(f"审计链完好：{count} 条事件，封印全部正确")
 
+    from core.batch_cli import add_commands
+
+    add_commands(cli, app, _fail)
     app.extensions["juzhu"].hooks.cli_commands(cli)
     return cli
 

@@ -9,6 +9,7 @@ other items still answer.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.entitlements import CheckFacts, Decision, Entitlement, PermitState, Reason
 from core.models import OrgUnit, Permit
+from core.parameters import ParameterStore
 from core.rules import permit_status
 from core.rules.errors import zh_date
 
@@ -36,7 +38,8 @@ class ItemResult:
     department: str
     status: str  # "eligible" | "ineligible" | "error"
     reasons: tuple[Reason, ...]
-    parameters: dict[str, Any]
+    # the dated parameter values the decision used: [{name, title, unit, value, since, source}]
+    parameters: list[dict[str, Any]]
 
     @property
     def eligible(self) -> bool:
@@ -45,7 +48,8 @@ class ItemResult:
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "item": self.item, "title": self.title,
                 "department": self.department, "status": self.status,
-                "eligible": self.eligible, "reasons": [r.as_dict() for r in self.reasons]}
+                "eligible": self.eligible, "reasons": [r.as_dict() for r in self.reasons],
+                "parameters": list(self.parameters)}
 
 
 def permit_state(session: Session, holder_id: int, as_of: dt.date) -> PermitState | None:
@@ -83,9 +87,15 @@ def permit_reason(state: PermitState | None) -> Reason:
     return Reason("permit", False, f"居住证（号码{state.number}）已注销", B18)
 
 
-def decide(entitlement: Entitlement, facts: CheckFacts) -> ItemResult:
-    """One item: the permit's reason first, then the department's own check."""
+def decide(entitlement: Entitlement, facts: CheckFacts,
+           store: ParameterStore | None = None) -> ItemResult:
+    """One item: the permit's reason first, then the department's own check. With a
+    ``store`` the check reads parameters through a reader of its own, whose record of the
+    values used becomes the item's ``parameters``."""
     first = permit_reason(facts.permit)
+    reader = store.reader(facts.as_of) if store is not None else facts.params
+    if reader is not facts.params:
+        facts = dataclasses.replace(facts, params=reader)
     try:
         own: Decision = entitlement.check(facts)
     except Exception:  # one broken check must not take the other items down
@@ -93,18 +103,23 @@ def decide(entitlement: Entitlement, facts: CheckFacts) -> ItemResult:
                       getattr(facts.holder, "id", None))
         error = Reason("check_error", False, "该项判断出错，已记录；请稍后再试或人工核实", B18)
         return ItemResult(entitlement.code, entitlement.item, entitlement.title,
-                          entitlement.department, "error", (first, error), {})
+                          entitlement.department, "error", (first, error), [])
     # The department's own verdict is its Decision.eligible: a check may need any one of its
     # reasons (第十九条: residence OR income), not all of them.
     eligible = first.passed and own.eligible
+    used = reader.used_list() if reader is not None else []
+    named = {p["name"] for p in used}
+    # values a check names itself (Decision.parameters) that did not come from the reader
+    used += [{"name": k, "value": v} for k, v in own.parameters.items() if k not in named]
     return ItemResult(entitlement.code, entitlement.item, entitlement.title,
                       entitlement.department, "eligible" if eligible else "ineligible",
-                      (first, *own.reasons), dict(own.parameters))
+                      (first, *own.reasons), used)
 
 
 def evaluate(session: Session, holder: Any, as_of: dt.date,
-             entitlements: Iterable[Entitlement]) -> list[ItemResult]:
+             entitlements: Iterable[Entitlement],
+             store: ParameterStore | None = None) -> list[ItemResult]:
     """Every item for one holder on one date, in the kernel's article order."""
     facts = CheckFacts(holder=holder, permit=permit_state(session, holder.id, as_of),
                        as_of=as_of, session=session)
-    return [decide(ent, facts) for ent in entitlements]
+    return [decide(ent, facts, store) for ent in entitlements]

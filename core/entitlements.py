@@ -12,9 +12,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from sqlalchemy.orm import Session
 
     from core.models import Holder
+    from core.parameters import ParameterReader
 
 # art18.1 … art18.11, art18.12.<name> (county-specific), and art19: the settlement check of
 # 第十九条, which the police answer the same way.
@@ -67,6 +69,35 @@ class CheckFacts:
     permit: PermitState | None
     as_of: date
     session: "Session"
+    # The dated parameters on ``as_of`` (set by the engine, one reader per item so that each
+    # decision names only the values it used).
+    params: "ParameterReader | None" = None
+
+    def param(self, name: str) -> Any:
+        """The value of dated parameter ``name`` on ``as_of``; the decision will name it."""
+        if self.params is None:
+            raise LookupError(f"参数 {name}：此次判断未提供参数（应由判断引擎调用）")
+        return self.params(name)
+
+
+@dataclass(frozen=True)
+class BatchContext:
+    """What a check's SQL form receives: the date, the parameters on it, and the session."""
+
+    as_of: date
+    session: "Session"
+    params: "ParameterReader"
+
+    def param(self, name: str) -> Any:
+        return self.params(name)
+
+    def permits(self) -> Any:
+        """A subquery of each holder's permit on ``as_of`` (the one :class:`CheckFacts` gets):
+        columns ``holder_id, number, status, issued_on, valid_until,
+        continuous_residence_since``; holders without one are absent."""
+        from core.batch import latest_permits
+
+        return latest_permits(self.as_of)
 
 
 @dataclass(frozen=True)
@@ -80,6 +111,11 @@ class Entitlement:
     # check(facts: CheckFacts) -> Decision with the department's OWN conditions; the engine
     # puts the permit's state first (DESIGN §4), so a check need not repeat it.
     check: Callable[[CheckFacts], Decision]
+    # Optional set-based form of the SAME conditions, for batch evaluation (DESIGN §4):
+    # sql(ctx: BatchContext) -> a SELECT of one column, the ids of the holders whose
+    # department conditions pass on ctx.as_of (the engine adds the permit's state). A holder
+    # absent from it fails. Tests must show it agrees with ``check`` (NULLs included).
+    sql: "Callable[[BatchContext], Select[Any]] | None" = None
 
     def validate(self) -> None:
         if not CODE_RE.match(self.code):

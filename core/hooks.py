@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from core.dashboard import DashboardPanel
     from core.entitlements import Entitlement
+    from core.parameters import Parameter
     from core.models import Card, Endorsement, Permit, Residence, User
     from core.plugins import PluginManager
     from core.profile import Profile
@@ -62,6 +63,11 @@ class Hooks:
                 raise PluginError(f"插件 {plugin}：{exc}") from exc
         self._unique(items, lambda e: e.code, "权益代码")
         return sorted(items, key=lambda pe: _entitlement_sort_key(pe[1].code))
+
+    def parameters(self) -> dict[str, "Parameter"]:
+        from core.parameters import collect
+
+        return collect(self._flatten("register_parameters"))
 
     def admin_views(self, app: "Flask") -> list[tuple[str, "BaseView"]]:
         items = self._flatten("register_admin_views", app=app)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # imports for annotations only; plugins need not import these
 
     from core.dashboard import DashboardPanel
     from core.entitlements import Entitlement
+    from core.parameters import Parameter
     from core.models import Card, Endorsement, Permit, Residence, User
     from core.profile import Profile
 
@@ -48,6 +49,22 @@ def register_entitlements() -> Iterable["Entitlement"]:
     Returns: an iterable of :class:`core.api.Entitlement`. Codes are ``art18.1`` …
     ``art18.11`` or ``art18.12.<name>`` for a county-specific service; a code declared by two
     plugins stops startup, naming both. Not ``firstresult``: every plugin's list is collected.
+    """
+
+
+@hookspec
+def register_parameters() -> Iterable["Parameter"]:
+    """Declare the dated parameters (thresholds) this plugin's checks read (DESIGN §4).
+
+    Parameters: none.
+
+    Returns: an iterable of :class:`core.api.Parameter`, each named ``<plugin>.<key>`` with
+    its kind, unit, owning department and statutory history (values with start dates and
+    sources). The owning department adds later values in the admin site
+    (:func:`core.api.parameter_view`); checks read them with ``facts.param(name)``, and the
+    decision names every value used. A name declared twice, a value with no start date or
+    no source, or a value of the wrong kind stops startup, naming the plugin. Not
+    ``firstresult``: every plugin's list is collected.
     """
 
 

@@ -158,3 +158,30 @@ def scoped_to_org(column: Any) -> Any:
     if current_role() in {"station_clerk", "dept_clerk"}:
         return column == current_user.org_id
     return None
+
+
+class DepartmentAccess(AccessMixin):
+    """Views of one department's menu (第二十条): the county admin and that department's own
+    clerks open them; every other role, and a clerk of another department, gets 403."""
+
+    department: str = ""
+    roles = frozenset({"county_admin", "dept_clerk"})
+    write_roles = frozenset({"county_admin", "dept_clerk"})
+
+    def is_accessible(self) -> bool:
+        if not super().is_accessible():
+            return False
+        if current_user.role == "county_admin":
+            return True
+        org = current_user.org
+        return org is not None and org.code == self.department
+
+
+class DepartmentView(DepartmentAccess, SecureView):
+    """A custom page in a department's menu."""
+
+
+class DepartmentModelView(DepartmentAccess, SecureModelView):
+    """A model view in a department's menu; writes by the county admin and the department's
+    clerks (``write_roles``). Department tables hold department data, not the police's: the
+    department's clerks see them in full, as they enter them."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import Flask, render_template, request
 from pydantic import Field, ValidationError
@@ -11,6 +12,7 @@ from core.api import (ApiBlueprint, ApiError, In, IsoDate, Out, db, field, hooki
                       sees_personal_data, state, today, zh_date)
 from core.engine import ItemResult, evaluate
 from core.http.schema import translate
+from core.parameters import current_store
 from core.models import Holder
 from core.rules import mask_id_number, measures_warning
 
@@ -26,6 +28,15 @@ class ReasonOut(Out):
     basis: str
 
 
+class ParameterOut(Out):
+    name: str
+    title: str | None = None
+    unit: str | None = None
+    value: Any
+    since: IsoDate | None = None
+    source: str | None = None
+
+
 class ItemOut(Out):
     code: str
     item: str
@@ -34,6 +45,8 @@ class ItemOut(Out):
     status: str = Field(description='"eligible" | "ineligible" | "error"')
     eligible: bool
     reasons: list[ReasonOut]
+    parameters: list[ParameterOut] = Field(default_factory=list,
+                                           description="判断所用的参数取值（值、起始日期、来源）")
 
 
 class EntitlementsOut(Out):
@@ -84,7 +97,8 @@ def _evaluate(holder_id: int, as_of_asked: dt.date | None) -> tuple[Holder, dt.d
         raise ApiError(404, "holder_not_found", f"持证人 {holder_id} 不存在")
     as_of = as_of_asked or today()
     return holder, as_of, evaluate(db.session, holder, as_of,
-                                   [ent for _plugin, ent in state().entitlements.values()])
+                                   [ent for _plugin, ent in state().entitlements.values()],
+                                   current_store(db.session))
 
 
 @hookimpl

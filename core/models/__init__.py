@@ -6,9 +6,10 @@ from core.models.permit import Permit, Card, Endorsement, PermitStatusEvent, CAR
 from core.models.calendar import CalendarDay
 from core.models.audit import AuditEvent, AuditHead
 from core.models.user import User, Role, ApiToken, roles_users
+from core.models.parameter import ParameterValue
 
 __all__ = [
     "OrgUnit", "ORG_KINDS", "Holder", "Residence", "ETHNICITIES", "Permit", "Card",
     "Endorsement", "PermitStatusEvent", "CARD_STATUSES", "CalendarDay", "AuditEvent",
-    "AuditHead", "User", "Role", "ApiToken", "roles_users",
+    "AuditHead", "User", "Role", "ApiToken", "roles_users", "ParameterValue",
 ]

@@ -227,7 +227,8 @@ ACCESS = [  # role, views answering 200 (every other one answers 403)
     ("county_admin", EVERYTHING),
     ("station_clerk", CLERK),
     ("police_officer", CLERK),
-    ("dept_clerk", CLERK),
+    # a department clerk opens 权益说明 from its own department's menu, not the kernel's
+    ("dept_clerk", CLERK - {"/admin/explanations/"}),
     ("assistant", {"/admin/"}),
     ("auditor", CLERK | {"/admin/org_units/", "/admin/audit_events/"}),
 ]

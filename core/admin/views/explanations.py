@@ -10,7 +10,7 @@ from flask import redirect, request
 from flask_admin import expose
 from sqlalchemy import select
 
-from core.admin.base import SecureView
+from core.admin.base import DepartmentAccess, SecureView
 from core.clock import today
 from core.db import db
 from core.models import Holder
@@ -18,7 +18,8 @@ from core.rules import RuleError, parse_id_number
 
 
 class ExplanationView(SecureView):
-    roles = frozenset({"county_admin", "station_clerk", "police_officer", "dept_clerk", "auditor"})
+    # Department clerks open the same page from their own menu (explanation_view below).
+    roles = frozenset({"county_admin", "station_clerk", "police_officer", "auditor"})
 
     def _page(self, error: str | None = None, **values: Any) -> Any:
         return self.render("juzhu/explanation_lookup.html", error=error,
@@ -43,3 +44,16 @@ class ExplanationView(SecureView):
             return self._page("未找到该公民身份号码的持证人（《办法》第四条）", id_number=raw_id,
                               as_of=raw_date)
         return redirect(f"/api/v1/holders/{holder_id}/entitlements/print?as_of={as_of}")
+
+
+class DepartmentExplanationView(DepartmentAccess, ExplanationView):
+    """权益说明 in one department's menu (its clerks see no other menu)."""
+
+
+def explanation_view(*, plugin: str, category: str, department: str) -> ExplanationView:
+    """``api.explanation_view(plugin="education", category="教育", department="dept-education")``
+    in ``register_admin_views``: the printable explanation, opened from the department's menu."""
+    view = DepartmentExplanationView(name="权益说明", category=category,
+                                     endpoint=f"{plugin}_explanations")
+    view.department = department
+    return view
