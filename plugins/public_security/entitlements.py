@@ -13,6 +13,7 @@ application's proofs, the residence history) and decides in a pure function of t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -129,12 +130,22 @@ def check_art19(facts: api.CheckFacts) -> api.Decision:
     return settlement_decision(settlement_facts(facts))
 
 
+def permit_only_sql(ctx: api.BatchContext) -> Any:
+    """（九）（十）（十一） add no condition of their own: every holder passes them, and the
+    engine's permit part decides (the SQL form of the three checks above)."""
+    return select(api.Holder.id)
+
+
 def entitlements() -> list[api.Entitlement]:
+    # art19 has no SQL form: it reads the latest issued application's materials, and is asked
+    # about one holder at a time at the counter; a batch of it runs through the engine.
     return [
         api.Entitlement("art18.9", "（九）", "参加驾驶培训并申领机动车驾驶证，办理机动车注册登记手续",
-                        DEPARTMENT, check_art18_9),
-        api.Entitlement("art18.10", "（十）", "办理出入境证件", DEPARTMENT, check_art18_10),
-        api.Entitlement("art18.11", "（十一）", "换领、补领居民身份证", DEPARTMENT, check_art18_11),
+                        DEPARTMENT, check_art18_9, permit_only_sql),
+        api.Entitlement("art18.10", "（十）", "办理出入境证件", DEPARTMENT, check_art18_10,
+                        permit_only_sql),
+        api.Entitlement("art18.11", "（十一）", "换领、补领居民身份证", DEPARTMENT, check_art18_11,
+                        permit_only_sql),
         api.Entitlement("art19", "第十九条", "申请常住户口（落户）", DEPARTMENT, check_art19),
     ]
 

@@ -160,3 +160,14 @@ def test_settlement_decision_table(materials, basis, open_residence, expected) -
     decision = settlement_decision(SettlementFacts(materials, basis, open_residence))
     assert tuple(r.passed for r in decision.reasons) == expected
     assert decision.eligible is any(expected)
+
+
+def test_batch_sql_agrees_with_the_checks_for_items_9_to_11(ps, batch_agrees) -> None:  # type: ignore[no-untyped-def]
+    """（九）（十）（十一） add no condition: in a batch the permit alone decides, exactly as the
+    per-holder engine does (no permit, valid, suspended)."""
+    ps.holder(name="无证")
+    ps.permit(issued_on=dt.date(2026, 1, 15))
+    ps.permit(issued_on=dt.date(2025, 1, 10))
+    for code in ("art18.9", "art18.10", "art18.11"):
+        rows = batch_agrees(code, dt.date(2026, 6, 1))
+        assert sorted(r.reason for r in rows) == ["", "no_permit", "suspended"]
