@@ -163,13 +163,17 @@ def test_department_clerk_opens_the_explanation_from_the_admin_menu(client, user
     holder = make_holder()
     users("dept_clerk", "dept-education", name="edu1", password="pass-word-1")
     client.post("/login", data={"username": "edu1", "password": "pass-word-1"})
-    page = client.get("/admin/explanations/")
+    # from the education menu; the kernel's own entry is for the police and the county
+    assert client.get("/admin/explanations/").status_code == 403
+    page = client.get("/admin/education_explanations/")
     assert page.status_code == 200 and "公共服务权益说明" in page.text and "公民身份号码" in page.text
-    assert 'href="/admin/explanations/"' in page.text  # in the clerk's menu
-    bad = client.post("/admin/explanations/", data={"id_number": "123", "as_of": "2026-06-01"})
+    assert 'href="/admin/education_explanations/"' in page.text  # in the clerk's menu
+    assert client.get("/admin/housing_explanations/").status_code == 403  # not another's menu
+    bad = client.post("/admin/education_explanations/",
+                      data={"id_number": "123", "as_of": "2026-06-01"})
     assert bad.status_code == 200 and "公民身份号码" in bad.text and "alert-danger" in bad.text
-    ok = client.post("/admin/explanations/", data={"id_number": holder.id_number,
-                                                    "as_of": "2026-06-01"})
+    ok = client.post("/admin/education_explanations/", data={"id_number": holder.id_number,
+                                                              "as_of": "2026-06-01"})
     assert ok.status_code == 302
     assert ok.headers["Location"].endswith(f"/holders/{holder.id}/entitlements/print?as_of=2026-06-01")
     printed = client.get(ok.headers["Location"])
