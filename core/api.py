@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pluggy
 from flask_admin import expose
 
@@ -71,6 +73,29 @@ def sees_personal_data(role: str | None) -> bool:
     return bool(role and role in ROLES and ROLES[role].sees_personal_data)
 
 
+def decide(code: str, holder: Holder, as_of: date):  # type: ignore[no-untyped-def]
+    """One entitlement's answer for one holder on ``as_of``: the same item that
+    ``GET /holders/{id}/entitlements`` gives (permit state first, then the department's
+    check, with the dated parameters it used). Returns an item with ``code``, ``status``,
+    ``eligible``, ``reasons`` and ``as_dict()``; KeyError for an unknown code."""
+    from core.engine import decide as engine_decide, permit_state
+    from core.parameters import current_store
+
+    _plugin, ent = state().entitlements[code]
+    facts = CheckFacts(holder=holder, permit=permit_state(db.session, holder.id, as_of),
+                       as_of=as_of, session=db.session)
+    return engine_decide(ent, facts, current_store(db.session))
+
+
+def parameter_on(name: str, as_of: date | None = None) -> DatedValue:
+    """The value of dated parameter ``name`` in force on ``as_of`` (default today), with its
+    start and source, the department's entered values included: for pages that show a
+    threshold. Checks read ``facts.param(name)`` instead, so that decisions name it."""
+    from core.parameters import current_store
+
+    return current_store(db.session).value_on(name, as_of or today())
+
+
 __all__ = [
     "hookimpl", "db", "Base", "today", "official_calendar", "record_audit", "state", "profile",
     "hooks", "current_actor", "sees_personal_data", "rules", "zh_date",
@@ -83,4 +108,5 @@ __all__ = [
     "create_holder", "DuplicateIdNumber", "photo_data_uri",
     "BatchContext", "Parameter", "DatedValue", "ParameterError", "parameter_value",
     "parameter_view", "explanation_view", "DepartmentView", "DepartmentModelView",
+    "decide", "parameter_on",
 ]

@@ -105,6 +105,8 @@ def build_cli(app: Flask) -> click.Group:
             click.echo(f"    钩子：{', '.join(p['hooks'])}")
             if p["entitlements"]:
                 click.echo(f"    权益：{', '.join(p['entitlements'])}")
+            if p["parameters"]:
+                click.echo(f"    参数：{', '.join(p['parameters'])}")
 
     @cli.group(help="审计日志")
     def audit() -> None:
@@ -126,9 +128,11 @@ def build_cli(app: Flask) -> click.Group:
         count = db.session.scalar(select(func.count()).select_from(AuditEvent))
         click.echo(f"审计链完好：{count} 条事件，封印全部正确")
 
+    from core import plugin_kit
     from core.batch_cli import add_commands
 
     add_commands(cli, app, _fail)
+    plugin_kit.add_commands(cli, app, _fail)  # juzhu plugin new
     app.extensions["juzhu"].hooks.cli_commands(cli)
     return cli
 

@@ -14,7 +14,7 @@ Rules for hook authors (pytest / datasette style):
 
 No hook here is ``firstresult``: pluggy calls implementations last-registered-first, so a
 first-result hook would let plugin order decide behaviour (DESIGN §8). Every documented hook
-has an entry in ``docs/plugin_hooks.md`` and a test (enforced by ``tests/core/test_hook_meta.py``).
+has an entry in ``docs/plugins.md`` and a test (enforced by ``tests/core/test_hook_meta.py``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Core admin views: holders, org units, users, tokens, official calendar days, audit log."""
+"""Core admin views: holders, org units, users, tokens, official calendar days, audit log,
+plugins."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from core.admin.views.calendar import CalendarDayView
 from core.admin.views.explanations import ExplanationView
 from core.admin.views.holders import HolderView
 from core.admin.views.orgs import OrgUnitView
+from core.admin.views.plugins import PluginsView
 from core.admin.views.tokens import ApiTokenView
 from core.admin.views.users import UserView
 from core.api import hookimpl
@@ -25,4 +27,5 @@ def register_admin_views(app: Flask):  # type: ignore[no-untyped-def]
         UserView(User, name="用户", category="系统", endpoint="users"),
         ApiTokenView(ApiToken, name="API 令牌", category="系统", endpoint="api_tokens"),
         AuditEventView(AuditEvent, name="审计日志", category="系统", endpoint="audit_events"),
+        PluginsView(name="插件", category="系统", endpoint="plugins"),
     ]

@@ -47,13 +47,15 @@ def build(app: Flask) -> dict[str, Any]:
         if op.body:
             models.add(op.body)
         models.update(m for m in op.responses.values() if isinstance(m, type))
-    ordered = sorted(models, key=lambda m: m.__name__)
-    _, top = models_json_schema([(m, "validation") for m in ordered],
-                                ref_template="#/components/schemas/{model}")
+    ordered = sorted(models, key=lambda m: (m.__name__, m.__module__))
+    refs, top = models_json_schema([(m, "validation") for m in ordered],
+                                   ref_template="#/components/schemas/{model}")
     schemas: dict[str, Any] = dict(top.get("$defs", {}))
 
     def ref(model: type[BaseModel]) -> dict[str, Any]:
-        return {"$ref": f"#/components/schemas/{model.__name__}"}
+        # pydantic renames models whose class names clash (two plugins' ApplicationIn) to
+        # module-qualified names; its own map says which name each model got.
+        return dict(refs[(model, "validation")])
 
     paths: dict[str, dict[str, Any]] = {}
     for prefix, op in ops:

@@ -220,7 +220,8 @@ def test_csrf_protects_login_and_logout(make_app: Any, users: Any) -> None:
 # -- 3. roles ---------------------------------------------------------------------------------
 
 VIEWS = ("/admin/", "/admin/holders/", "/admin/explanations/", "/admin/calendar_days/",
-         "/admin/org_units/", "/admin/users/", "/admin/api_tokens/", "/admin/audit_events/")
+         "/admin/org_units/", "/admin/users/", "/admin/api_tokens/", "/admin/audit_events/",
+         "/admin/plugins/")
 EVERYTHING = set(VIEWS)
 CLERK = {"/admin/", "/admin/holders/", "/admin/explanations/", "/admin/calendar_days/"}
 ACCESS = [  # role, views answering 200 (every other one answers 403)
@@ -230,7 +231,7 @@ ACCESS = [  # role, views answering 200 (every other one answers 403)
     # a department clerk opens 权益说明 from its own department's menu, not the kernel's
     ("dept_clerk", CLERK - {"/admin/explanations/"}),
     ("assistant", {"/admin/"}),
-    ("auditor", CLERK | {"/admin/org_units/", "/admin/audit_events/"}),
+    ("auditor", CLERK | {"/admin/org_units/", "/admin/audit_events/", "/admin/plugins/"}),
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash
+from flask import current_app, flash, request
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Form, SelectField, StringField
@@ -77,7 +77,9 @@ class ParameterValueView(DepartmentModelView):
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
         form.name.choices = [(n, f"{p.title}（{p.unit or '日期'}）") for n, p in self._params().items()]
-        if form.start_on.data is None and not form.is_submitted():
+        # A plain wtforms Form has no is_submitted() (Flask-WTF's has): the empty form of a
+        # GET offers today as the start date.
+        if form.start_on.data is None and request.method == "GET":
             form.start_on.data = today()
         return form
 
