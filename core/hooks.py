@@ -31,11 +31,12 @@ class Hooks:
         self.pm = pm
 
     # -- collection -------------------------------------------------------------------
-    def _collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    def _collect(self, hook: str, *, order: Any = None, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call each implementation of `hook` alone, keeping which plugin returned what."""
         out = []
         # registration order (pluggy would call them last-registered-first)
-        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+        impls = getattr(self.pm.hook, hook).get_hookimpls()
+        for impl in (order(impls) if order else impls):
             args = {name: kwargs[name] for name in impl.argnames}
             out.append((impl.plugin_name, impl.function(**args)))
         return out
@@ -119,8 +120,11 @@ class Hooks:
     # -- demo data and events -----------------------------------------------------------
     def seed_demo(self, *, session: "Session", profile: "Profile", as_of: dt.date) -> None:
         # In registration order (the kernel's defaults first), not pluggy's last-first: a
-        # plugin's demo data stands on the kernel's demo users and holders (hookspec).
-        self._collect("seed_demo", session=session, profile=profile, as_of=as_of)
+        # plugin's demo data stands on the kernel's demo users and holders (hookspec). A
+        # plugin whose demo builds on another's (a department's on the police's permits)
+        # names it in its module's SEED_AFTER and runs after it.
+        self._collect("seed_demo", order=_seed_order, session=session, profile=profile,
+                      as_of=as_of)
 
     def permit_issued(self, *, permit: "Permit", card: "Card", actor: "User | None",
                       session: "Session") -> None:
@@ -144,6 +148,30 @@ class Hooks:
                         session: "Session") -> None:
         self.pm.hook.address_changed(permit=permit, old_residence=old_residence,
                                      new_residence=new_residence, actor=actor, session=session)
+
+
+def _seed_order(impls: list[Any]) -> list[Any]:
+    """Registration order, except that each plugin follows the plugins in its ``SEED_AFTER``
+    (names of plugins that are not enabled are ignored; a cycle stops startup)."""
+    by_name = {impl.plugin_name: impl for impl in impls}
+    done: list[Any] = []
+    visiting: set[str] = set()
+
+    def visit(impl: Any) -> None:
+        if impl in done:
+            return
+        if impl.plugin_name in visiting:
+            raise PluginError(f"插件 {impl.plugin_name} 的 SEED_AFTER 形成循环")
+        visiting.add(impl.plugin_name)
+        for name in getattr(impl.plugin, "SEED_AFTER", ()):
+            if name in by_name:
+                visit(by_name[name])
+        visiting.discard(impl.plugin_name)
+        done.append(impl)
+
+    for impl in impls:
+        visit(impl)
+    return done
 
 
 def _entitlement_sort_key(code: str) -> tuple[int, int, str]:

@@ -1,19 +1,78 @@
 """民政: Voting and standing for election, community affairs (art18.1).
 
-《办法》第十八条（一）. This plugin talks to the kernel only through :mod:`core.api`.
+《办法》第十八条（一）. This plugin talks to the kernel only through :mod:`core.api`; this module
+only wires its parts to the hooks.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from core import api
 
 DEPARTMENT = "dept-civil-affairs"
 TITLE = "民政"
+# Its demo stands on the police's demo permits (hook seed_demo).
+SEED_AFTER = ("public_security",)
 ARTICLES = "《办法》第十八条（一）"
+
+from . import models  # noqa: E402,F401  (registers the plugin's tables)
 
 
 @api.hookimpl
 def register_migrations() -> Path:
     return Path(__file__).parent / "migrations" / "versions"
+
+
+@api.hookimpl
+def register_parameters() -> list[api.Parameter]:
+    from .parameters import parameters
+
+    return parameters()
+
+
+@api.hookimpl
+def register_entitlements() -> list[api.Entitlement]:
+    from .entitlements import entitlements
+
+    return entitlements()
+
+
+@api.hookimpl
+def register_admin_views(app: Any) -> list[Any]:
+    from .admin import views
+
+    return views()
+
+
+@api.hookimpl
+def register_api(app: Any) -> list[Any]:
+    from .routes import blueprint
+
+    return [blueprint()]
+
+
+@api.hookimpl
+def seed_demo(session: Any, profile: Any, as_of: Any) -> None:
+    from .demo import seed
+
+    seed(session, profile, as_of)
+
+
+@api.hookimpl
+def permit_issued(permit: Any, actor: Any, session: Any) -> None:
+    """A new permit: applications for coming elections are judged again (第十八条（一）)."""
+    from .services import reassess
+
+    reassess(session, permit.holder_id, permit.issued_on, actor, "permit_issued")
+
+
+@api.hookimpl
+def permit_endorsed(permit: Any, endorsement: Any, actor: Any, session: Any) -> None:
+    """An endorsement, late ones restarting the years of residence (第十四条): applications
+    for coming elections are judged again."""
+    from .services import reassess
+
+    reassess(session, permit.holder_id, endorsement.endorsed_on or api.today(), actor,
+             "permit_endorsed")

@@ -153,3 +153,32 @@ def test_seed_demo_runs_after_the_kernels_demo_data(make_app) -> None:  # type: 
         result = CliRunner().invoke(build_cli(app), ["init", "--demo"])
     assert result.exit_code == 0, result.output
     assert len(seen) == 1 and seen[0][0] > 0 and seen[0][1] > 0
+
+
+def test_seed_demo_follows_seed_after(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A plugin whose demo builds on another's names it in SEED_AFTER and seeds after it, though
+    registered before it; the built-in departments seed after the police's permits."""
+    from core.hooks import _seed_order
+
+    order: list[str] = []
+
+    def plugin(name: str, after: tuple[str, ...]) -> tuple[str, types.ModuleType]:
+        module = types.ModuleType(name)
+        module.SEED_AFTER = after  # type: ignore[attr-defined]
+
+        def seed_demo(session, profile, as_of):  # type: ignore[no-untyped-def]
+            order.append(name)
+        module.seed_demo = api.hookimpl(seed_demo)  # type: ignore[attr-defined]
+        return name, module
+
+    app = make_app(plugins=[plugin("dept_a", ("dept_b", "not_installed")), plugin("dept_b", ())],
+                   discover=False)
+    impls = app.extensions["juzhu"].pm.hook.seed_demo.get_hookimpls()
+    for impl in _seed_order([i for i in impls if i.plugin_name.startswith("dept_")]):
+        impl.function(session=None, profile=None, as_of=None)
+    assert order == ["dept_b", "dept_a"]
+    full = make_app(enabled="public_security,education,civil_affairs")
+    impls = full.extensions["juzhu"].pm.hook.seed_demo.get_hookimpls()
+    names = [i.plugin_name for i in _seed_order(impls)]
+    assert names.index("public_security") < names.index("education")
+    assert names.index("public_security") < names.index("civil_affairs")
