@@ -162,7 +162,8 @@ def seed_demo(session: "Session", profile: "Profile", as_of: dt.date) -> None:
         as_of: the date the demo data is built around (today in Asia/Shanghai).
 
     Returns: nothing. Runs after the kernel's own demo data (org units, users, holders), once,
-    on the first ``init --demo`` of a database. Not ``firstresult``: every plugin seeds.
+    on the first ``init --demo`` of a database; after the plugins named in the module's
+    ``SEED_AFTER`` tuple, if any. Not ``firstresult``: every plugin seeds.
     """
 
 
