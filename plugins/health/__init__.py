@@ -1,19 +1,61 @@
 """卫生健康: Free basic public health and family-planning services (art18.6).
 
-《办法》第十八条（六）. This plugin talks to the kernel only through :mod:`core.api`.
+《办法》第十八条（六）. This plugin talks to the kernel only through :mod:`core.api`; this module
+only wires its parts to the hooks. It declares no parameters: the measures set no threshold
+beyond a valid permit (docs/health.md).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from core import api
 
 DEPARTMENT = "dept-health"
 TITLE = "卫生健康"
+# Its demo stands on the police's demo permits (hook seed_demo).
+SEED_AFTER = ("public_security",)
 ARTICLES = "《办法》第十八条（六）"
+
+from . import models  # noqa: E402,F401  (registers the plugin's table)
 
 
 @api.hookimpl
 def register_migrations() -> Path:
     return Path(__file__).parent / "migrations" / "versions"
+
+
+@api.hookimpl
+def register_parameters() -> list[api.Parameter]:
+    from .parameters import parameters
+
+    return parameters()  # none: 第十八条（六） sets no threshold
+
+
+@api.hookimpl
+def register_entitlements() -> list[api.Entitlement]:
+    from .entitlements import entitlements
+
+    return entitlements()
+
+
+@api.hookimpl
+def register_admin_views(app: Any) -> list[Any]:
+    from .admin import views
+
+    return views()
+
+
+@api.hookimpl
+def register_api(app: Any) -> list[Any]:
+    from .routes import blueprint
+
+    return [blueprint()]
+
+
+@api.hookimpl
+def seed_demo(session: Any, profile: Any, as_of: Any) -> None:
+    from .demo import seed
+
+    seed(session, profile, as_of)
