@@ -34,7 +34,7 @@ from core.http.errors import ApiError
 from core.http.routing import ALL_ROLES, ApiBlueprint
 from core.holders import DuplicateIdNumber, HolderFacts, create_holder
 from core.holders import validate as validate_holder
-from core.http.schema import In, IsoDate, Out, field
+from core.http.schema import In, IsoDate, Out, ReasonOut, field
 from core.photos import photo_data_uri
 from core.models import (Card, Endorsement, Holder, OrgUnit, Permit, PermitStatusEvent,
                          Residence, User)
@@ -102,7 +102,7 @@ __all__ = [
     "ROLES", "POLICE_ROLES", "ALL_ROLES",
     "SecureModelView", "SecureView", "expose", "scoped_to_org", "DashboardPanel",
     "Entitlement", "Decision", "Reason", "PermitState", "CheckFacts", "RuleError",
-    "ApiBlueprint", "ApiError", "In", "Out", "IsoDate", "field",
+    "ApiBlueprint", "ApiError", "In", "Out", "ReasonOut", "IsoDate", "field",
     "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",
     "ETHNICITIES", "SEXES", "CARD_STATUSES", "HolderFacts", "validate_holder",
     "create_holder", "DuplicateIdNumber", "photo_data_uri",

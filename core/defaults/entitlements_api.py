@@ -11,7 +11,7 @@ from pydantic import Field, ValidationError
 from core.api import (ApiBlueprint, ApiError, In, IsoDate, Out, db, field, hookimpl,
                       sees_personal_data, state, today, zh_date)
 from core.engine import ItemResult, evaluate
-from core.http.schema import translate
+from core.http.schema import ReasonOut, translate
 from core.parameters import current_store
 from core.models import Holder
 from core.rules import mask_id_number, measures_warning
@@ -19,13 +19,6 @@ from core.rules import mask_id_number, measures_warning
 
 class EntitlementsQuery(In):
     as_of: IsoDate | None = field("判断日期", "《办法》第十八条", default=None)
-
-
-class ReasonOut(Out):
-    code: str
-    passed: bool
-    text: str
-    basis: str
 
 
 class ParameterOut(Out):

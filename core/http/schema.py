@@ -47,6 +47,16 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class ReasonOut(Out):
+    """One reason of an entitlement decision (DESIGN §4), shared by every answer that carries
+    reasons, so the OpenAPI document has one schema for it."""
+
+    code: str
+    passed: bool
+    text: str = Field(description="中文说明")
+    basis: str = Field(description="依据，例如《办法》第十四条")
+
+
 class ErrorBody(Out):
     error: str = Field(description="机器可读的错误代码")
     message: str = Field(description="中文说明")

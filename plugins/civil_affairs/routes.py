@@ -72,36 +72,29 @@ class ElectionList(RootModel[list[ElectionOut]]):
     """Elections, latest election day first."""
 
 
-class ApplicationIn(api.In):
+class VoterApplicationIn(api.In):
     holder_id: int = api.field("持证人编号", B_VILLAGE, ge=1)
     applied_on: api.IsoDate = api.field("申请日期", B_VILLAGE)
     note: str | None = api.field("备注", B_VILLAGE, default=None, max_length=255)
 
 
-class ReasonOut(api.Out):
-    code: str
-    passed: bool
-    text: str
-    basis: str
-
-
-class ApplicationOut(api.Out):
+class VoterApplicationOut(api.Out):
     id: int
     election_id: int
     holder_id: int
     applied_on: api.IsoDate
     eligible: bool = Field(description="选举日的第十八条（一）判断")
-    reasons: list[ReasonOut]
+    reasons: list[api.ReasonOut]
     approved: bool | None = Field(description="村民会议（村民代表会议）是否同意；null 为待定")
     approved_on: api.IsoDate | None
     note: str | None
 
 
-class ApplicationCreated(ApplicationOut):
+class VoterApplicationCreated(VoterApplicationOut):
     parameters: list[dict[str, Any]] = Field(description="判断所用的参数取值（值、起始日期、来源）")
 
 
-class ApplicationList(RootModel[list[ApplicationOut]]):
+class VoterApplicationList(RootModel[list[VoterApplicationOut]]):
     """An election's applications in the order they were made."""
 
 
@@ -135,7 +128,7 @@ def election_out(election: Election) -> ElectionOut:
 
 
 def application_out(a: VoterApplication) -> dict[str, Any]:
-    return ApplicationOut(id=a.id, election_id=a.election_id, holder_id=a.holder_id,
+    return VoterApplicationOut(id=a.id, election_id=a.election_id, holder_id=a.holder_id,
                           applied_on=a.applied_on, eligible=a.eligible, reasons=a.reasons,
                           approved=a.approved, approved_on=a.approved_on,
                           note=a.note).model_dump(mode="json")
@@ -166,9 +159,9 @@ def blueprint() -> api.ApiBlueprint:
 
     @bp.route_api("/elections/<int:election_id>/applications", method="POST",
                   summary="持证人申请参加选举（《村民委员会组织法》第十三条）", roles=WRITERS,
-                  body=ApplicationIn, responses={201: ApplicationCreated},
+                  body=VoterApplicationIn, responses={201: VoterApplicationCreated},
                   errors=(403, 404, 409, 422))
-    def create_application(election_id: int, body: ApplicationIn, user: Any) -> Any:
+    def create_application(election_id: int, body: VoterApplicationIn, user: Any) -> Any:
         """Stores the 第十八条（一） decision on the election day (``eligible``, ``reasons``).
         ``applied_on`` after registration closes → 422; a second application → 409."""
         own_department(user)
@@ -181,7 +174,7 @@ def blueprint() -> api.ApiBlueprint:
         return {**application_out(application), "parameters": decision.parameters}, 201
 
     @bp.route_api("/elections/<int:election_id>/applications", summary="某次选举的参选申请",
-                  roles=READERS, responses={200: ApplicationList}, errors=(403, 404))
+                  roles=READERS, responses={200: VoterApplicationList}, errors=(403, 404))
     def list_applications(election_id: int, user: Any) -> list[dict[str, Any]]:
         own_department(user)
         election = election_or_404(election_id)
@@ -189,7 +182,7 @@ def blueprint() -> api.ApiBlueprint:
 
     @bp.route_api("/elections/<int:election_id>/applications/<int:application_id>/decision",
                   method="POST", summary="记录村民会议（村民代表会议）是否同意（第十三条）",
-                  roles=WRITERS, body=DecisionIn, responses={200: ApplicationOut},
+                  roles=WRITERS, body=DecisionIn, responses={200: VoterApplicationOut},
                   errors=(403, 404, 422))
     def decide_application(election_id: int, application_id: int, body: DecisionIn,
                            user: Any) -> dict[str, Any]:

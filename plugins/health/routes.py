@@ -48,13 +48,6 @@ class ServiceIn(api.In):
     note: str | None = api.field("备注", B186, default=None, max_length=255)
 
 
-class ReasonOut(api.Out):
-    code: str
-    passed: bool
-    text: str
-    basis: str
-
-
 class ServiceRow(api.Out):
     id: int
     holder_id: int
@@ -67,7 +60,7 @@ class ServiceRow(api.Out):
 
 
 class ServiceOut(ServiceRow):
-    reasons: list[ReasonOut] = Field(description="免费与否的理由（服务日的居住证状态、第十八条（六））")
+    reasons: list[api.ReasonOut] = Field(description="免费与否的理由（服务日的居住证状态、第十八条（六））")
 
 
 class ServiceList(RootModel[list[ServiceRow]]):
@@ -99,7 +92,7 @@ def blueprint() -> api.ApiBlueprint:
             provider=body.provider, note=body.note, actor=user, today=api.today())
         authorize(user, WRITERS)  # 403 rolls the act back
         session.commit()
-        return ServiceOut(**_row(row), reasons=[ReasonOut(**r.as_dict())
+        return ServiceOut(**_row(row), reasons=[api.ReasonOut(**r.as_dict())
                                                 for r in decision.reasons]), 201
 
     @bp.route_api("/holders/<int:holder_id>/services", summary="持证人的基本公共卫生服务记录",

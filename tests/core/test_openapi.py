@@ -48,3 +48,13 @@ def test_every_ref_resolves(client) -> None:  # type: ignore[no-untyped-def]
     assert refs
     for ref in refs:
         assert ref.split("/")[-1] in doc["components"]["schemas"], ref
+
+
+def test_schema_names_are_plain_and_unique_across_plugins(client) -> None:  # type: ignore[no-untyped-def]
+    """Two plugins' models with one class name would be renamed by pydantic to module paths
+    (plugins__x__routes__ApplicationIn): other systems generate clients from these names, so
+    every plugin names its models uniquely and the document keeps plain names."""
+    names = list(client.get("/api/v1/openapi.json").json["components"]["schemas"])
+    assert names and all("__" not in n and "." not in n for n in names), \
+        [n for n in names if "__" in n or "." in n]
+    assert "ReasonOut" in names  # the kernel's one schema of a reason, shared by plugins

@@ -41,13 +41,6 @@ class MissingOut(api.Out):
     name: str
 
 
-class ReasonOut(api.Out):
-    code: str
-    passed: bool
-    text: str
-    basis: str
-
-
 class ApplicationOut(api.Out):
     id: int
     document_number: str = Field(description="告知书或决定书编号")
@@ -56,7 +49,7 @@ class ApplicationOut(api.Out):
     card_serial: int | None = None
     valid_until: api.IsoDate | None = None
     missing_materials: list[MissingOut]
-    reasons: list[ReasonOut]
+    reasons: list[api.ReasonOut]
     notice_url: str | None = Field(None, description="一次性告知书或不予签发决定书（可打印）")
     warning: str | None = Field(None, description="《办法》失效后作出的结论所附的提示（第二十三条）")
 
@@ -71,7 +64,7 @@ def answer(app: Application) -> ApplicationOut:
         card_serial=first_card.serial if first_card else None,
         valid_until=permit.valid_until if permit else None,
         missing_materials=[MissingOut(**m) for m in app.missing],
-        reasons=[ReasonOut(**r) for r in app.reasons],
+        reasons=[api.ReasonOut(**r) for r in app.reasons],
         notice_url=None if app.outcome == "issued"
         else url_for("public_security.application_notice", application_id=app.id),
         warning=api.rules.measures_warning(app.accepted_on))
