@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from core.engine import decide, permit_state
 from core.entitlements import BatchContext, CheckFacts, Entitlement
 from core.models import Holder, Permit
-from core.parameters import ParameterStore
+from core.parameters import ParameterError, ParameterStore
 
 CHUNK = 5000
 
@@ -62,15 +62,23 @@ def sql_rows(session: Session, ent: Entitlement, as_of: dt.date,
              store: ParameterStore) -> Iterator[BatchRow]:
     """The entitlement over every holder in one statement (the SQL form)."""
     assert ent.sql is not None
-    passing = ent.sql(BatchContext(as_of=as_of, session=session, params=store.reader(as_of)))
-    passing = passing.subquery("passing")
-    pass_col = list(passing.c)[0]
     latest = latest_permits(as_of)
-    stmt = (select(Holder.id, latest.c.number, latest.c.status,
-                   pass_col.is_not(None).label("passes"))
-            .outerjoin(latest, latest.c.holder_id == Holder.id)
-            .outerjoin(passing, pass_col == Holder.id)
-            .order_by(Holder.id))
+    try:
+        passing = ent.sql(BatchContext(as_of=as_of, session=session,
+                                       params=store.reader(as_of))).subquery("passing")
+    except ParameterError:
+        # no value of a threshold in force that day: nobody passes (as the engine answers)
+        passing = None
+    if passing is None:
+        stmt = (select(Holder.id, latest.c.number, latest.c.status, literal(False))
+                .outerjoin(latest, latest.c.holder_id == Holder.id).order_by(Holder.id))
+    else:
+        pass_col = list(passing.c)[0]
+        stmt = (select(Holder.id, latest.c.number, latest.c.status,
+                       pass_col.is_not(None).label("passes"))
+                .outerjoin(latest, latest.c.holder_id == Holder.id)
+                .outerjoin(passing, pass_col == Holder.id)
+                .order_by(Holder.id))
     for holder_id, number, status, passes in session.execute(
             stmt.execution_options(yield_per=CHUNK)):
         yield _row(holder_id, number, status, bool(passes))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.entitlements import CheckFacts, Decision, Entitlement, PermitState, Reason
 from core.models import OrgUnit, Permit
-from core.parameters import ParameterStore
+from core.parameters import ParameterError, ParameterStore
 from core.rules import permit_status
 from core.rules.errors import zh_date
 
@@ -98,6 +98,12 @@ def decide(entitlement: Entitlement, facts: CheckFacts,
         facts = dataclasses.replace(facts, params=reader)
     try:
         own: Decision = entitlement.check(facts)
+    except ParameterError as err:
+        # A day before any value of a threshold was in force is no failure of ours: the item
+        # is not available on that day, and the answer says which standard was missing.
+        missing = Reason(err.code, False, err.message, err.basis)
+        return ItemResult(entitlement.code, entitlement.item, entitlement.title,
+                          entitlement.department, "ineligible", (first, missing), [])
     except Exception:  # one broken check must not take the other items down
         log.exception("entitlement check %s failed for holder %s", entitlement.code,
                       getattr(facts.holder, "id", None))

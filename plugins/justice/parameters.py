@@ -25,7 +25,11 @@ HARDSHIP_MAX = "justice.hardship_income_max"
 PARAMETERS = (
     api.Parameter(
         HARDSHIP_MAX, "经济困难标准（家庭人均月收入上限）", "元", DEPARTMENT, "decimal",
-        (api.parameter_value(dt.date(2022, 1, 1), Decimal("2000.00"), SOURCE),),
+        # Before the 法律援助法 (2022-01-01) the 法律援助条例 left the same standard to the
+        # province (第十三条); the permit regime starts on 2016-01-01, so both periods answer.
+        (api.parameter_value(dt.date(2016, 1, 1), Decimal("2000.00"),
+                             "云南省法律援助经济困难标准（演示值）；《法律援助条例》（国务院令第385号）第十三条"),
+         api.parameter_value(dt.date(2022, 1, 1), Decimal("2000.00"), SOURCE)),
         minimum=Decimal("0"),
         description="家庭人均月收入不超过此值的，为经济困难（《法律援助法》第三十一条、第三十四条）"),
 )

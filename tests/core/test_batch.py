@@ -35,6 +35,21 @@ MIN_AGE = kernel.Parameter("batch_test.min_age", "最低年龄", "岁", "dept-he
                            (kernel.parameter_value(D(2016, 1, 1), 18, SOURCE),), minimum=0)
 
 
+# a threshold whose first value starts later than some days asked about
+LATE = kernel.Parameter("batch_test.late_age", "新设年龄标准", "岁", "dept-health", "int",
+                        (kernel.parameter_value(D(2026, 7, 1), 18, SOURCE),), minimum=0)
+
+
+def late_check(facts: kernel.CheckFacts) -> kernel.Decision:
+    ok = facts.holder.birth_date <= add_years(facts.as_of, -facts.param("batch_test.late_age"))
+    return kernel.Decision.from_reasons([kernel.Reason("age", ok, "年龄", "测试")])
+
+
+def late_sql(ctx: kernel.BatchContext) -> Any:
+    return select(kernel.Holder.id).where(
+        kernel.Holder.birth_date <= add_years(ctx.as_of, -ctx.param("batch_test.late_age")))
+
+
 def adult_check(facts: kernel.CheckFacts) -> kernel.Decision:
     ok = facts.holder.birth_date <= add_years(facts.as_of, -facts.param("batch_test.min_age"))
     return kernel.Decision.from_reasons([kernel.Reason("age", ok, "年龄", "测试")])
@@ -51,10 +66,12 @@ def test_plugin() -> tuple[str, Any]:
                                adult_sql),
             # the same rule without a SQL form: batch falls back to the engine's loop
             kernel.Entitlement("art18.12.adult_loop", "（十二）", "成年人服务（逐人）", "dept-health",
-                               adult_check)]
+                               adult_check),
+            kernel.Entitlement("art18.12.late", "（十二）", "新设服务", "dept-health", late_check,
+                               late_sql)]
 
     def register_parameters() -> Any:
-        return [MIN_AGE]
+        return [MIN_AGE, LATE]
 
     def register_entitlements() -> Any:
         return ents
@@ -226,3 +243,23 @@ def test_the_real_entitlements_evaluate_over_the_demo(tmp_path: Path) -> None:
     lines = proc.stdout.decode().splitlines()
     assert lines[0].startswith("holder_id,code,as_of,status")
     assert len(lines) > 5 and "art18.9" in bar and "%" in bar
+
+
+def test_a_day_before_any_value_of_a_threshold_is_ineligible_not_an_error(
+        site: Any, population: dict[str, int], batch_agrees: Any, users: Any) -> None:
+    """Asked about a day before the standard existed, the item is not available that day and
+    says which standard was missing; the batch gives the same answer."""
+    with site.app_context():  # `users` pushed the plain app's context after ours
+        rows = {r.holder_id: r for r in batch_agrees("art18.12.late", D(2026, 6, 30))}
+        assert rows[population["valid"]].reason == "conditions"
+        assert rows[population["suspended"]].reason == "suspended"
+        assert {r.holder_id: r for r in batch_agrees("art18.12.late", D(2026, 7, 1))}[
+            population["valid"]].reason == ""
+    _, token = users("county_admin")
+    resp = site.test_client().get(
+        f"/api/v1/holders/{population['valid']}/entitlements?as_of=2026-06-30",
+        headers={"Authorization": f"Bearer {token}"})
+    item = next(i for i in resp.json["items"] if i["code"] == "art18.12.late")
+    assert item["status"] == "ineligible"
+    assert item["reasons"][1]["code"] == "parameter_not_in_force"
+    assert "新设年龄标准：2026年6月30日尚无取值（最早自2026年7月1日起）" in item["reasons"][1]["text"]
