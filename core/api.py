@@ -17,8 +17,8 @@ from flask_admin import expose
 
 from core import audit
 from core import rules
-from core.admin.base import (DepartmentModelView, DepartmentView, SecureModelView, SecureView,
-                             scoped_to_org)
+from core.admin.base import (DepartmentModelView, DepartmentServiceView, DepartmentView,
+                             SecureModelView, SecureView, refuse_on_field, scoped_to_org)
 from core.admin.views.explanations import explanation_view
 from core.admin.views.parameters import parameter_view
 from core.auth import POLICE_ROLES, ROLES, current_actor
@@ -108,5 +108,6 @@ __all__ = [
     "create_holder", "DuplicateIdNumber", "photo_data_uri",
     "BatchContext", "Parameter", "DatedValue", "ParameterError", "parameter_value",
     "parameter_view", "explanation_view", "DepartmentView", "DepartmentModelView",
+    "DepartmentServiceView", "refuse_on_field",
     "decide", "parameter_on",
 ]

@@ -8,12 +8,9 @@ the view commits once, or shows the service's Chinese refusal beside the field i
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from flask import flash
 from flask_admin.form import BaseForm
-from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import DateField, DecimalField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -50,71 +47,12 @@ def _choices(names: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in names.items()]
 
 
-def _refuse(form: Any, field: str, message: str) -> None:
-    target = getattr(form, field, None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = list(target.errors or []) + [message]
-    flash(f"未保存：{message}", "error")
-
-
-class ServiceView(api.DepartmentModelView):
+class ServiceView(api.DepartmentServiceView):
     """A 住房保障 view whose create (and edit) forms go through the services."""
 
     department = DEPARTMENT
-    can_set_page_size = False
-    column_default_sort = ("id", True)
-    create_form_class: ClassVar[Any] = None
-    edit_form_class: ClassVar[Any] = None
-    #: a service's field name → the form field that shows its refusal
-    field_aliases: ClassVar[dict[str, str]] = {"holder_id": "holder_id_number"}
-
-    def __init__(self, model: type, name: str, endpoint: str) -> None:
-        if self.column_details_list is None:
-            self.column_details_list = self.column_list
-        if self.column_formatters_detail is None:
-            self.column_formatters_detail = self.column_formatters
-        super().__init__(model, name=name, category=TITLE, endpoint=f"housing_{endpoint}")
-
-    def get_create_form(self) -> Any:
-        return self.create_form_class
-
-    def get_edit_form(self) -> Any:
-        return self.edit_form_class or self.create_form_class
-
-    @property  # type: ignore[override]
-    def can_edit(self) -> bool:
-        return self.edit_form_class is not None and super().can_edit
-
-    def actor(self) -> Any:
-        return current_user._get_current_object()
-
-    def _run(self, form: Any, act: Any) -> Any:
-        session = api.db.session
-        try:
-            result = act(session)
-            session.commit()
-        except api.RuleError as err:
-            session.rollback()
-            _refuse(form, self.field_aliases.get(err.field, err.field), err.message)
-            return False
-        except SQLAlchemyError as exc:
-            session.rollback()
-            self.handle_view_exception(exc)
-            return False
-        return result
-
-    def create_model(self, form: Any) -> Any:
-        return self._run(form, lambda session: self.create_by_service(session, form))
-
-    def update_model(self, form: Any, model: Any) -> bool:
-        return bool(self._run(form, lambda session: self.update_by_service(session, form, model)
-                              or True))
-
-    def create_by_service(self, session: Any, form: Any) -> Any:
-        raise NotImplementedError
-
-    def update_by_service(self, session: Any, form: Any, model: Any) -> Any:
-        raise NotImplementedError
+    category = TITLE
+    endpoint_prefix = "housing"
 
 
 # -- 住房情况 ----------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_the_same_pending_matter_twice_is_a_conflict(jf: Any, api: Any, clerk: A
 
 @pytest.mark.parametrize("change, field, words", [
     ({"applied_on": "2999-01-01"}, "applied_on", "申请日期：不能晚于今天"),
-    ({"applied_on": "2021-12-31"}, "applied_on", "尚无取值"),  # before the law took effect
+    ({"applied_on": "2015-12-31"}, "applied_on", "尚无取值"),  # before any standard was in force
     ({"note": "x" * 256}, "note", "备注"),
 ])
 def test_bad_applications_are_refused_and_write_nothing(jf: Any, api: Any, clerk: Any,
