@@ -52,6 +52,26 @@ def _actor_fields(actor: Any) -> tuple[str, str | None]:
     return actor.username, org.code if org else None
 
 
+# Keys whose values are personal data (ID numbers, phones): the audit log is read by the
+# auditor role, which sees them masked everywhere else (DESIGN §5; 条例第十七条), so the log
+# keeps them masked too. The entity id points at the row, which holds the full value.
+ID_NUMBER_KEYS = frozenset({"id_number", "holder_id_number", "agent_id_number", "child_id_number"})
+PHONE_KEYS = frozenset({"phone", "reporter_phone"})
+
+
+def mask_personal(values: Mapping[str, Any]) -> dict[str, Any]:
+    from core.rules import mask_id_number, mask_phone
+
+    out = dict(values)
+    for key, value in out.items():
+        if isinstance(value, str):
+            if key in ID_NUMBER_KEYS:
+                out[key] = mask_id_number(value)
+            elif key in PHONE_KEYS:
+                out[key] = mask_phone(value)
+    return out
+
+
 def record(session: Session, *, action: str, entity: str, entity_id: Any = None,
            old: Mapping[str, Any] | None = None, new: Mapping[str, Any] | None = None,
            actor: Any = None, county_code: str | None = None,
@@ -75,8 +95,8 @@ def record(session: Session, *, action: str, entity: str, entity_id: Any = None,
     event = AuditEvent(
         county_code=county_code, seq=head.seq + 1, at=utcnow(), actor=actor_name, org=org,
         action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
-        old=_jsonable(dict(old) if old is not None else None),
-        new=_jsonable(dict(new) if new is not None else None),
+        old=_jsonable(mask_personal(old) if old is not None else None),
+        new=_jsonable(mask_personal(new) if new is not None else None),
         prev_hash=head.seal, key_id=key[0],
     )
     event.seal = seal(key[1], event)

@@ -88,3 +88,21 @@ def test_event_rolls_back_with_its_act(app) -> None:  # type: ignore[no-untyped-
     assert db.session.scalar(select(AuditHead.seq).where(AuditHead.county_code == "530323")) == before
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "test.rollback")) is None
     assert problems(app) == []
+
+
+def test_personal_data_is_masked_in_the_audit_log(app) -> None:  # type: ignore[no-untyped-def]
+    """The auditor reads the log and sees ID numbers and phones masked everywhere else; the log
+    must not be the one place they appear in full (条例第十七条、第二十条)."""
+    from core import audit as audit_module
+    from core.db import db
+    from core.models import AuditEvent
+
+    event = audit_module.record(db.session, action="holder.create", entity="holder", entity_id=1,
+                                new={"id_number": "530302199003070214", "phone": "13912345678",
+                                     "name": "张伟"},
+                                old={"agent_id_number": "530302199003070214"})
+    db.session.commit()
+    stored = db.session.get(AuditEvent, event.id)
+    assert stored.new == {"id_number": "530302********0214", "phone": "139****5678", "name": "张伟"}
+    assert stored.old == {"agent_id_number": "530302********0214"}
+    assert list(audit_module.verify(db.session, app.config["JUZHU_AUDIT_KEYS"])) == []
