@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from core.admin.base import SecureModelView
+from core.models import CalendarDay
 
 
 class CalendarDayView(SecureModelView):
@@ -14,3 +18,12 @@ class CalendarDayView(SecureModelView):
                      "source": "依据（通知文号）"}
     column_default_sort = ("day", True)
     form_columns = ["day", "workday", "name", "source"]
+
+    def get_one(self, id: Any) -> Any:
+        """The key is a date: Flask-Admin hands the URL's text to the query, which SQLite's
+        Date type refuses (details, edit and delete answered 500)."""
+        try:
+            day = dt.date.fromisoformat(str(id))
+        except ValueError:
+            return None
+        return self.db_session.get(CalendarDay, day)
