@@ -51,7 +51,7 @@ ADMIN_VIEWS: dict[str, dict[str, dict[str, str]]] = {
         "index": {_CA: ALL, _SC: ALL, _PO: ALL, _DC: ALL, _AU: ALL},
         "details": {_CA: ALL, _SC: ALL, _PO: ALL, _DC: ALL, _AU: ALL},
         "create": {_CA: ALL, _SC: ALL},
-        "edit": {_CA: ALL, _SC: ALL},
+        "edit": {_CA: ALL},  # facts change through 变更 at the issuing station
     },
     "explanations": {"index": {_CA: ALL, _SC: ALL, _PO: ALL, _AU: ALL}},
     "calendar_days": {

@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import current_user
 from wtforms import ValidationError
 
-from core.admin.base import SecureModelView
+from core.admin.base import SecureModelView, current_role
 from core.auth import ROLES
 from core.clock import today
 from core.holders import HolderFacts, validate
@@ -38,6 +38,14 @@ def _masked(field: str, masker: Any) -> Any:
 class HolderView(SecureModelView):
     roles = frozenset({"county_admin", "station_clerk", "police_officer", "dept_clerk", "auditor"})
     write_roles = frozenset({"county_admin", "station_clerk"})
+
+    @property  # type: ignore[override]
+    def can_edit(self) -> bool:
+        # A station clerk registers new holders; a holder's recorded facts then change only
+        # through 变更 (POST /permits/{n}/changes at the issuing station: audited, a new card).
+        # A free edit here would bypass it; the county admin keeps an audited correction.
+        return current_role() == "county_admin"
+
     column_list = ["name", "sex", "ethnicity", "birth_date", "id_number", "phone",
                    "hukou_division_code"]
     column_details_list = column_list + ["hukou_address", "created_at"]
