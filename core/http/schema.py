@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      ValidationInfo, WithJsonSchema, field_validator)
 
 from core.rules.errors import RuleError
 
@@ -37,10 +38,30 @@ def field(title: str, basis: str | None = None, **kw: Any) -> Any:
     return Field(title=title, json_schema_extra=extra, **kw)
 
 
+#: The largest value of a database id column (PostgreSQL INTEGER) and of any other integer
+#: column (BIGINT; card serials and number ranges).
+DB_INT_MAX = 2**31 - 1
+DB_BIGINT_MAX = 2**63 - 1
+
+
 class In(BaseModel):
     """Base of request bodies: unknown fields are refused, strings are stripped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _fits_a_column(cls, value: Any, info: ValidationInfo) -> Any:
+        """An integer the database cannot hold names nothing and counts nothing: refuse it
+        as invalid input (422 naming the field) instead of letting the driver fail (500:
+        SQLite OverflowError, PostgreSQL "integer out of range"). Ids (``id``, ``*_id``) are
+        INTEGER columns; other integers at most BIGINT."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            name = info.field_name or ""
+            bound = DB_INT_MAX if name == "id" or name.endswith("_id") else DB_BIGINT_MAX
+            if not -bound <= value <= bound:
+                raise ValueError(f"数值超出可处理的范围（绝对值不超过 {bound}）")
+        return value
 
 
 class Out(BaseModel):
