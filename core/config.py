@@ -65,6 +65,14 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
 
     old_audit, old_qr = old_keys("JUZHU_AUDIT_OLD_KEYS"), old_keys("JUZHU_QR_OLD_KEYS")
 
+    # Cookies travel over HTTPS only when the public address is https (or when
+    # JUZHU_SECURE_COOKIES=1; =0 turns it off, e.g. for a plain-http test install).
+    public_url = overrides.get("JUZHU_PUBLIC_URL") or env.get("JUZHU_PUBLIC_URL")
+    secure_flag = str(overrides.get("JUZHU_SECURE_COOKIES", env.get("JUZHU_SECURE_COOKIES", "")))
+    secure_cookies = secure_flag in ("1", "True", "true") or (
+        secure_flag not in ("0", "False", "false")
+        and bool(public_url and public_url.lower().startswith("https://")))
+
     config: dict[str, Any] = {
         "JUZHU_INSTANCE": str(folder),
         "SECRET_KEY": keys["JUZHU_SECRET_KEY"],
@@ -74,7 +82,12 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "JUZHU_QR_KEY_ID": key_id(keys["JUZHU_QR_KEY"]),
         "JUZHU_API_TOKEN_DAYS": int(env.get("JUZHU_API_TOKEN_DAYS", "365")),
         # The address the public reaches (QR codes printed on cards); None = this request's host.
-        "JUZHU_PUBLIC_URL": env.get("JUZHU_PUBLIC_URL"),
+        "JUZHU_PUBLIC_URL": public_url,
+        # Lockout (issue 5): this many failed logins of one user name within the window
+        # lock that name for JUZHU_LOGIN_LOCK_MINUTES; the county admin can unlock it.
+        "JUZHU_LOGIN_MAX_FAILURES": int(env.get("JUZHU_LOGIN_MAX_FAILURES", "5")),
+        "JUZHU_LOGIN_WINDOW_MINUTES": int(env.get("JUZHU_LOGIN_WINDOW_MINUTES", "15")),
+        "JUZHU_LOGIN_LOCK_MINUTES": int(env.get("JUZHU_LOGIN_LOCK_MINUTES", "15")),
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Chinese UI (DESIGN §6)
@@ -104,8 +117,11 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SECURITY_MSG_GENERIC_AUTHN_FAILED": ("用户名或密码错误。", "error"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("JUZHU_SECURE_COOKIES", "0") == "1",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        # Flask-Security's remember-me cookie is Flask-Login's: same flags.
+        "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,

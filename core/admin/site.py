@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core.admin.base import SecureIndexView
+from core.app import csp_nonce
 from core.clock import today
 from core.i18n import TRANSLATIONS
 
@@ -39,6 +40,7 @@ def build_admin(app: Flask, hooks: "Hooks") -> Admin:
         theme=Bootstrap4Theme(base_template="juzhu/admin_base.html", fluid=True),
         index_view=DashboardView(name="首页", url="/admin"),
         translations_path=str(TRANSLATIONS),  # fills gaps in Flask-Admin's zh_Hans_CN .mo
+        csp_nonce_generator=csp_nonce,  # the nonce of the response's CSP header
     )
     for _plugin, view in hooks.admin_views(app):
         admin.add_view(view)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_security import RoleMixin, UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, func
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
@@ -72,3 +72,17 @@ class ApiToken(db.Model):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     user = relationship("User")
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per user name (lower-cased), kept for names that exist and names that
+    do not alike, so a lockout says nothing about who has an account. A row is deleted by a
+    successful login or by the county admin's 解锁 action."""
+
+    __tablename__ = "login_throttle"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # the window's first failure; once locked, the moment of the lock
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)

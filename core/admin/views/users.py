@@ -5,20 +5,37 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import flash
+from flask_admin.actions import action
+from flask_login import current_user
 from flask_security import hash_password
+from markupsafe import Markup
 from wtforms import PasswordField, SelectField, ValidationError
 
 from core.admin.base import SecureModelView
 from core.auth import ROLES, ensure_roles
-from core.models import Role
+from core.clock import utcnow
+from core.login import unlock
+from core.models import LoginThrottle, Role, User
+
+
+def _lock_state(view: Any, context: Any, model: Any, name: str) -> Any:
+    row = view.db_session.get(LoginThrottle, model.username.lower())
+    if row is not None and row.locked_until is not None and row.locked_until > utcnow():
+        return Markup('<span class="text-danger">锁定至 {} (UTC)</span>').format(
+            row.locked_until.strftime("%Y-%m-%d %H:%M"))
+    if row is not None and row.failures:
+        return f"近期失败 {row.failures} 次"
+    return ""
 
 
 class UserView(SecureModelView):
     roles = frozenset({"county_admin"})
     write_roles = frozenset({"county_admin"})
-    column_list = ["username", "roles", "org", "active", "created_at"]
+    column_list = ["username", "roles", "org", "active", "login_lock", "created_at"]
+    column_formatters = {"login_lock": _lock_state}
     column_labels = {"username": "用户名", "roles": "角色", "org": "所属单位", "active": "启用",
-                     "created_at": "创建时间", "new_password": "新密码", "role_name": "角色"}
+                     "created_at": "创建时间", "login_lock": "登录锁定", "new_password": "新密码", "role_name": "角色"}
     column_searchable_list = ["username"]
     form_columns = ["username", "role_name", "org", "active", "new_password"]
     form_extra_fields = {
@@ -55,3 +72,13 @@ class UserView(SecureModelView):
 
     def redact(self, values: dict[str, Any]) -> dict[str, Any]:
         return {k: ("***" if k in ("password", "fs_uniquifier") else v) for k, v in values.items()}
+
+    @action("unlock", "解锁登录", "确定解除所选用户的登录锁定？")
+    def action_unlock(self, ids: list[str]) -> None:
+        """Lift the lockout (issue 5) of the selected accounts; audited per account."""
+        actor = current_user._get_current_object()
+        accounts = self.db_session.query(User).filter(User.id.in_([int(i) for i in ids])).all()
+        unlocked = [u.username for u in accounts if unlock(self.db_session, u, actor)]
+        self.db_session.commit()
+        flash(f"已解锁 {len(unlocked)} 个用户" + (f"：{'、'.join(unlocked)}" if unlocked else ""),
+              "success")
