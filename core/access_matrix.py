@@ -33,7 +33,8 @@ _DEPT = {_CA: ALL, _DC: DEPARTMENT}
 
 
 def _police(create: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
-    views = {"index": dict(_POLICE_READ), "details": dict(_POLICE_READ)}
+    views = {"index": dict(_POLICE_READ), "details": dict(_POLICE_READ),
+             "export": dict(_POLICE_READ)}  # CSV: masked for the auditor, scoped like the list
     if create:
         views["create"] = create
     return views
@@ -52,6 +53,7 @@ ADMIN_VIEWS: dict[str, dict[str, dict[str, str]]] = {
         "details": {_CA: ALL, _SC: ALL, _PO: ALL, _DC: ALL, _AU: ALL},
         "create": {_CA: ALL, _SC: ALL},
         "edit": {_CA: ALL},  # facts change through 变更 at the issuing station
+        "export": {_CA: ALL, _SC: ALL, _PO: ALL, _DC: ALL, _AU: ALL},  # masked for _DC, _AU
     },
     "explanations": {"index": {_CA: ALL, _SC: ALL, _PO: ALL, _AU: ALL}},
     "calendar_days": {
@@ -67,32 +69,32 @@ ADMIN_VIEWS: dict[str, dict[str, dict[str, str]]] = {
     "audit_events": {"index": {_CA: ALL, _AU: ALL}, "details": {_CA: ALL, _AU: ALL}},
     "plugins": {"index": {_CA: ALL, _AU: ALL}},
     # 民政 (civil_affairs)
-    "civil_affairs_elections": _dept("index", "details", "create"),
-    "civil_affairs_voter_applications": _dept("index", "details", "create", "edit"),
-    "civil_affairs_parameters": _dept("index", "details", "create"),
+    "civil_affairs_elections": _dept("index", "details", "export", "create"),
+    "civil_affairs_voter_applications": _dept("index", "details", "export", "create", "edit"),
+    "civil_affairs_parameters": _dept("index", "details", "export", "create"),
     "civil_affairs_explanations": _dept("index"),
     # 教育 (education)
-    "education_children": _dept("index", "details", "create"),
+    "education_children": _dept("index", "details", "export", "create"),
     "education_enrolment": _dept("index"),
-    "education_parameters": _dept("index", "details", "create"),
+    "education_parameters": _dept("index", "details", "export", "create"),
     "education_explanations": _dept("index"),
     # 卫生健康 (health)
-    "health_services": _dept("index", "details", "create"),
+    "health_services": _dept("index", "details", "export", "create"),
     "health_explanations": _dept("index"),
     # 住房保障 (housing)
-    "housing_facts": _dept("index", "details", "create"),
-    "housing_applications": _dept("index", "details", "create", "edit"),
-    "housing_parameters": _dept("index", "details", "create"),
+    "housing_facts": _dept("index", "details", "export", "create"),
+    "housing_applications": _dept("index", "details", "export", "create", "edit"),
+    "housing_parameters": _dept("index", "details", "export", "create"),
     "housing_explanations": _dept("index"),
     # 人力资源和社会保障 (human_resources)
-    "human_resources_employment": _dept("index", "details", "create", "edit"),
-    "human_resources_training": _dept("index", "details", "create"),
-    "human_resources_parameters": _dept("index", "details", "create"),
+    "human_resources_employment": _dept("index", "details", "export", "create", "edit"),
+    "human_resources_training": _dept("index", "details", "export", "create"),
+    "human_resources_parameters": _dept("index", "details", "export", "create"),
     "human_resources_explanations": _dept("index"),
     # 司法行政 (justice)
-    "justice_means": _dept("index", "details", "create"),
-    "justice_applications": _dept("index", "details", "create", "edit"),
-    "justice_parameters": _dept("index", "details", "create"),
+    "justice_means": _dept("index", "details", "export", "create"),
+    "justice_applications": _dept("index", "details", "export", "create", "edit"),
+    "justice_parameters": _dept("index", "details", "export", "create"),
     "justice_explanations": _dept("index"),
     # 公安 (public_security)
     "public_security_registrations": _police({_CA: ALL, _SC: STATION}),

@@ -7,7 +7,9 @@ from typing import Literal
 from flask import Flask
 from pydantic import Field
 
-from core.api import ApiBlueprint, ApiError, In, IsoDate, Out, db, field, hookimpl, today
+from core.admin.views.holders import log_holder_view
+from core.api import (ApiBlueprint, ApiError, In, IsoDate, Out, db, field, hookimpl,
+                      sees_personal_data, today)
 from core.auth import ROLES
 from core.holders import DuplicateIdNumber, HolderFacts, create_holder
 from core.models import Holder
@@ -74,6 +76,8 @@ def blueprint() -> ApiBlueprint:
         holder = db.session.get(Holder, holder_id)
         if holder is None:
             raise ApiError(404, "holder_not_found", f"持证人 {holder_id} 不存在")
+        if not sees_personal_data(user.role):
+            log_holder_view(holder.id, user)  # the access log: a non-police role's view
         return holder_out(holder, user.role)
 
     return bp

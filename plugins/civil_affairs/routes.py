@@ -29,8 +29,9 @@ def own_department(user: Any) -> None:
 
 
 def sees_id_numbers(user: Any) -> bool:
-    """Full ID numbers for the county admin and 民政's own clerks; masked for the auditor."""
-    return user.role in {"county_admin", "dept_clerk"}
+    """Full ID numbers only for roles that see personal data (the county admin); 民政's clerks
+    and the auditor see them masked (DESIGN §5, 条例第十七条)."""
+    return api.sees_personal_data(user.role)
 
 
 def election_or_404(election_id: int) -> Election:

@@ -8,6 +8,7 @@ function as the API — and shows its Chinese refusal beside the field it names.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import flash, request
@@ -159,6 +160,10 @@ class EnrolmentView(api.DepartmentView):
         if stage not in entitlements.STAGE_CHOICES:
             stage = "all"
         result = entitlements.enrolment(session, year, stage, limit=LIMIT)
+        if not api.sees_personal_data(current_user.role):  # the clerk sees them masked
+            result = dataclasses.replace(result, rows=[
+                dataclasses.replace(r, id_number=api.rules.mask_id_number(r.id_number))
+                for r in result.rows])
         years = sorted({*range(max(2016, current - 3), current + 2), year})
         return self.render(
             "education/enrolment.html", result=result, years=years, year=year, stage=stage,

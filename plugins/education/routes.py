@@ -44,8 +44,9 @@ def authorize(user: Any, roles: frozenset[str]) -> None:
 
 
 def shows_id_numbers(user: Any) -> bool:
-    """Full ID numbers for the county admin and the department's own clerks; masked else."""
-    return allowed(user, WRITERS)
+    """Full ID numbers only for roles that see personal data (the county admin); the
+    department's clerks and the auditor see them masked (DESIGN §5, 条例第十七条)."""
+    return api.sees_personal_data(user.role)
 
 
 class ChildIn(api.In):

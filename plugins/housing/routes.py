@@ -35,8 +35,9 @@ def own_department(user: Any) -> None:
 
 
 def id_number_for(user: Any, number: str) -> str:
-    """Full for the county admin and the department's clerks; masked for the auditor."""
-    return number if user.role in WRITERS else api.rules.mask_id_number(number)
+    """Full only for roles that see personal data (the county admin); the department's
+    clerks and the auditor see it masked (DESIGN §5, 条例第十七条)."""
+    return number if api.sees_personal_data(user.role) else api.rules.mask_id_number(number)
 
 
 # -- schemas -----------------------------------------------------------------------------------

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+from flask_admin import expose
 from flask_login import current_user
-from wtforms import ValidationError
+from werkzeug.datastructures import FileStorage
+from wtforms import FileField, ValidationError
 
+from core import audit
 from core.admin.base import SecureModelView, current_role
+from core.db import db
 from core.auth import ROLES
 from core.clock import today
 from core.holders import HolderFacts, validate
 from core.models import ETHNICITIES
 from core.models.holder import SEXES
+from core.photos import MAX_BYTES, PhotoError, check_photo, remove_photo, store_photo
 from core.rules import RuleError, mask_id_number, mask_phone
 
 LABELS = {
@@ -35,9 +41,23 @@ def _masked(field: str, masker: Any) -> Any:
     return fmt
 
 
+def _check_upload(form: Any, field: Any) -> None:
+    """The photo field's validator: Pillow checks (core.photos.check_photo); the checked,
+    re-encoded picture waits on the field until the holder is saved."""
+    field.checked = None
+    upload = field.data
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        return  # no new photo: the holder keeps the one it has
+    try:
+        field.checked = check_photo(upload.stream.read(MAX_BYTES + 1))
+    except PhotoError as err:
+        raise ValidationError(err.message) from None
+
+
 class HolderView(SecureModelView):
     roles = frozenset({"county_admin", "station_clerk", "police_officer", "dept_clerk", "auditor"})
     write_roles = frozenset({"county_admin", "station_clerk"})
+    export_enabled = True  # masked for non-police roles, like the list
 
     @property  # type: ignore[override]
     def can_edit(self) -> bool:
@@ -54,7 +74,10 @@ class HolderView(SecureModelView):
     column_filters = ["sex", "ethnicity", "birth_date"]
     column_default_sort = ("id", True)
     form_columns = ["name", "sex", "ethnicity", "birth_date", "id_number", "hukou_address",
-                    "hukou_division_code", "phone"]
+                    "hukou_division_code", "phone", "photo_upload"]
+    form_extra_fields = {"photo_upload": FileField(
+        "相片", validators=[_check_upload],
+        description="JPEG 或 PNG，不超过 2 MB，至少 300×400 像素的竖幅证件照；重新上传即替换")}
     form_choices = {"sex": list(SEXES.items()), "ethnicity": [(e, e) for e in ETHNICITIES]}
     column_formatters = {
         "sex": lambda v, c, m, n: SEXES.get(m.sex, m.sex),
@@ -63,6 +86,18 @@ class HolderView(SecureModelView):
     }
     column_formatters_detail = column_formatters
     column_formatters_export = column_formatters
+
+    @expose("/details/")
+    def details_view(self) -> Any:
+        """The holder's full record. A role that does not work with personal data (a
+        department clerk, the auditor) opening it is written to the access log: one
+        ``holder.view`` audit event per page, committed with the request."""
+        response = super().details_view()
+        if isinstance(response, str) and not sees_personal_data():  # rendered, not a redirect
+            holder = self.get_one(request.args.get("id", ""))
+            if holder is not None:
+                log_holder_view(holder.id)
+        return response
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         try:
@@ -76,6 +111,22 @@ class HolderView(SecureModelView):
             raise ValidationError(err.message) from None
         for key, value in facts.__dict__.items():
             setattr(model, key, value)
-        super().on_model_change(form, model, is_created)
+        checked = getattr(getattr(form, "photo_upload", None), "checked", None)
+        if checked is not None:
+            # a generated name, never the uploader's; the old file goes once this is saved
+            form.photo_upload.replaced = model.photo  # per request (views are shared)
+            model.photo = store_photo(checked)
+        super().on_model_change(form, model, is_created)  # audits photo: old → new name
+
+    def after_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        old = getattr(getattr(form, "photo_upload", None), "replaced", None)
+        if old and old != model.photo:
+            remove_photo(old)
+        super().after_model_change(form, model, is_created)
 
 
+def log_holder_view(holder_id: int, actor: Any = None) -> None:
+    """Access log (条例第十七条): a non-police role saw holder ``holder_id``'s full record."""
+    audit.record(db.session, action="holder.view", entity="holder", entity_id=holder_id,
+                 actor=actor if actor is not None else current_user._get_current_object())
+    db.session.commit()

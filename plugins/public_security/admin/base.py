@@ -83,6 +83,7 @@ class StationScopedView(api.SecureModelView):
     station_column: ClassVar[str] = "station_id"
     column_default_sort = ("id", True)
     can_set_page_size = False
+    export_enabled = True  # the registers export to CSV, masked and scoped like the list
 
     def __init__(self, model: type, name: str, endpoint: str, **kwargs: Any) -> None:
         # Details show what the list shows unless a view says more: Flask-Admin's default

@@ -161,7 +161,8 @@ def test_the_voters_are_the_approved_and_eligible(ca: Any, api: Any, clerk: str,
     assert voters.status_code == 200
     zhang = ids["张伟"][0]
     assert voters.json == [{"application_id": ids["张伟"][1], "holder_id": zhang.id, "name": "张伟",
-                            "id_number": zhang.id_number, "applied_on": "2027-01-10",
+                            "id_number": mask_id_number(zhang.id_number),  # masked (DESIGN §5)
+                            "applied_on": "2027-01-10",
                             "approved_on": "2027-02-10"}]
     auditor = users("auditor")[1]
     masked = api("GET", f"/civil_affairs/elections/{election.id}/voters", auditor).json

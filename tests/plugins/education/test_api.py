@@ -50,7 +50,8 @@ def test_a_clerk_registers_a_child_and_reads_it_back(api: Any, edu: Any, clerk: 
     assert got["id_number"] not in str(event.new)  # never the full number in the audit log
     listed = api("GET", f"/education/holders/{holder.id}/children", clerk)
     assert listed.status_code == 200 and [c["id"] for c in listed.json] == [got["id"]]
-    assert listed.json[0]["id_number"] == got["id_number"]  # the department's clerk: in full
+    # the department's clerk sees it masked too (DESIGN §5; only police roles see it in full)
+    assert listed.json[0]["id_number"] == kernel.rules.mask_id_number(got["id_number"])
 
 
 def test_the_county_admin_writes_and_the_auditor_reads_masked(api: Any, users: Any,
@@ -202,7 +203,8 @@ def test_enrolment_lists_children_of_valid_permits_on_the_first_day(api: Any, cl
         (4, "preschool", False)
     assert (by_name["张五"]["age"], by_name["张五"]["enters_grade_one"]) == (9, False)
     assert by_name["张一"]["holder_name"] == "张伟" and by_name["张一"]["permit_number"]
-    assert by_name["张一"]["id_number"] == school["grade_one"].id_number
+    assert by_name["张一"]["id_number"] == kernel.rules.mask_id_number(
+        school["grade_one"].id_number)  # masked for the department's clerk (DESIGN §5)
 
 
 def test_enrolment_by_stage_and_year(api: Any, clerk: str, school: dict) -> None:

@@ -83,7 +83,8 @@ def test_the_facts_form_records_a_row_through_the_service(web: Any, users: Any, 
     listing = client.get("/admin/housing_facts/")
     table = table_of(listing.text)
     assert "12.50平方米" in table and "未登记" in table and "在业" in table
-    assert holder.name in table and holder.id_number in table
+    assert holder.name in table and holder.id_number not in table  # masked (DESIGN §5)
+    assert kernel.rules.mask_id_number(holder.id_number) in table
 
 
 @pytest.mark.parametrize("change, words", [

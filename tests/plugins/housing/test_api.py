@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db import db
+from core.rules import mask_id_number
 from core.models import AuditEvent
 from plugins.housing.models import HousingApplication, HousingFacts
 
@@ -137,7 +138,8 @@ def test_an_application_records_the_decision_of_its_day(hf: Any, api: Any, clerk
     assert (r.json["status"], r.json["status_name"]) == ("accepted", "已受理")
     # the engine's decision of that day: the permit first, then 第七条's three conditions
     assert [x["code"] for x in r.json["reasons"]] == ["permit", "housing", "income", "employment"]
-    assert r.json["holder_id_number"] == ok.id_number  # the department's clerk sees it in full
+    # the department's clerk sees it masked (DESIGN §5: only police roles see it in full)
+    assert r.json["holder_id_number"] == mask_id_number(ok.id_number) != ok.id_number
     r2 = api("POST", "/housing/applications", token,
              json={"holder_id": poor_fit.id, "applied_on": "2026-04-01", "household_size": 1})
     assert r2.status_code == 201

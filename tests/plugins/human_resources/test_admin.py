@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import db
+from core.rules import mask_id_number
 from core.models import AuditEvent
 from plugins.human_resources.models import Employment, Training
 
@@ -73,7 +74,8 @@ def test_the_lists_are_chinese(web: Any, users: Any, hr: Any) -> None:
     hr.training(holder, "job_referral")
     client = login(web, users, "dept_clerk", "dept-hrss")
     employment = table_of(client.get("/admin/human_resources_employment/").text)
-    assert "李娜" in employment and holder.id_number in employment
+    assert "李娜" in employment and holder.id_number not in employment  # masked (DESIGN §5)
+    assert mask_id_number(holder.id_number) in employment
     assert "未缴纳" in employment and "在职" in employment and "用人单位" in employment
     training = table_of(client.get("/admin/human_resources_training/").text)
     assert "职业介绍" in training and "job_referral" not in training

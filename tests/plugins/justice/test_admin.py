@@ -77,7 +77,8 @@ def test_the_means_form_records_a_row_and_refuses_a_negative_income(web: Any, us
         "monthly_income_per_person": ""})
     assert blank.status_code == 302
     table = table_of(client.get("/admin/justice_means/").text)
-    assert "1680.00元" in table and "未登记" in table and holder.id_number in table
+    assert "1680.00元" in table and "未登记" in table and holder.id_number not in table
+    assert kernel.rules.mask_id_number(holder.id_number) in table  # masked (DESIGN §5)
 
 
 def test_an_application_through_the_form_then_decided(web: Any, users: Any, jf: Any) -> None:

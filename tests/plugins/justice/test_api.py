@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db import db
+from core.rules import mask_id_number
 from core.models import AuditEvent
 from plugins.justice.models import JusticeAidApplication
 
@@ -146,7 +147,7 @@ def test_applications_record_the_decision_of_their_day(jf: Any, api: Any, clerk:
     assert [r["code"] for r in granted["reasons"]] == ["matter", "economic_hardship"]
     assert (granted["status"], granted["status_name"]) == ("accepted", "已受理")
     assert granted["matter_name"] == "请求确认劳动关系或者支付劳动报酬"
-    assert granted["holder_id_number"] == poor.id_number
+    assert granted["holder_id_number"] == mask_id_number(poor.id_number)  # masked (DESIGN §5)
     refused = apply(rich, "personal_injury")
     assert refused["eligible"] is False
     assert "5200.00元，高于经济困难标准2000.00元" in refused["reasons"][1]["text"]
