@@ -25,6 +25,7 @@ from core.auth import POLICE_ROLES, ROLES, current_actor
 from core.calendar import official_calendar
 from core.clock import today
 from core.dashboard import DashboardPanel
+from core.departments import own_department
 from core.db import Base, db
 from core.entitlements import (BatchContext, CheckFacts, Decision, Entitlement, PermitState,
                                Reason)
@@ -73,6 +74,13 @@ def sees_personal_data(role: str | None) -> bool:
     return bool(role and role in ROLES and ROLES[role].sees_personal_data)
 
 
+def shown_id_number(user: User, number: str) -> str:
+    """``number`` as ``user`` may see it in an answer: full for roles that see personal data
+    (the county admin), masked (first 6 + last 4) for the others — department clerks and the
+    auditor included (DESIGN §5, 条例第十七条)."""
+    return number if sees_personal_data(user.role) else rules.mask_id_number(number)
+
+
 def decide(code: str, holder: Holder, as_of: date):  # type: ignore[no-untyped-def]
     """One entitlement's answer for one holder on ``as_of``: the same item that
     ``GET /holders/{id}/entitlements`` gives (permit state first, then the department's
@@ -98,7 +106,8 @@ def parameter_on(name: str, as_of: date | None = None) -> DatedValue:
 
 __all__ = [
     "hookimpl", "db", "Base", "today", "official_calendar", "record_audit", "state", "profile",
-    "hooks", "current_actor", "sees_personal_data", "rules", "zh_date",
+    "hooks", "current_actor", "sees_personal_data", "shown_id_number", "own_department",
+    "rules", "zh_date",
     "ROLES", "POLICE_ROLES", "ALL_ROLES",
     "SecureModelView", "SecureView", "expose", "scoped_to_org", "DashboardPanel",
     "Entitlement", "Decision", "Reason", "PermitState", "CheckFacts", "RuleError",

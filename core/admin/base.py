@@ -318,6 +318,8 @@ class DepartmentServiceView(DepartmentModelView):
     edit_form_class: Any = None
     #: a service's field name → the form field that shows its refusal
     field_aliases: dict[str, str] = {"holder_id": "holder_id_number"}
+    #: the form field that shows a refusal naming no field of the form (None: flashed only)
+    fallback_field: str | None = None
 
     def __init__(self, model: type, name: str, endpoint: str) -> None:
         if self.column_details_list is None:
@@ -349,13 +351,20 @@ class DepartmentServiceView(DepartmentModelView):
             session.commit()
         except RuleError as err:
             session.rollback()
-            refuse_on_field(form, self.field_aliases.get(err.field, err.field), err.message)
+            refuse_on_field(form, self.refusal_field(form, err.field), err.message)
             return False
         except SQLAlchemyError as exc:
             session.rollback()
             self.handle_view_exception(exc)
             return False
         return result
+
+    def refusal_field(self, form: Any, field: str) -> str:
+        """The form field that shows a refusal of the service's ``field``."""
+        name = self.field_aliases.get(field, field)
+        if self.fallback_field and getattr(form, name, None) is None:
+            return self.fallback_field
+        return name
 
     def create_model(self, form: Any) -> Any:
         return self._run(form, lambda session: self.create_by_service(session, form))

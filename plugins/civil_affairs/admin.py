@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, request
+from flask import request
 from flask_admin.form import BaseForm
-from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -29,45 +27,13 @@ DECISIONS = {"": "待村民会议（村民代表会议）决定", "yes": "同意
 ELECTION_CHOICES_CAP = 200
 
 
-def refuse(form: Any, field: str, message: str) -> None:
-    target = getattr(form, field, None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = list(target.errors or []) + [message]
-    flash(f"未保存：{message}", "error")
-
-
-class ServiceView(api.DepartmentModelView):
+class ServiceView(api.DepartmentServiceView):
     """A 民政 view whose writes go through a service; the view commits once."""
 
     department = DEPARTMENT
-    can_set_page_size = False
-    column_default_sort = ("id", True)
+    category = TITLE
+    endpoint_prefix = PLUGIN
     field_aliases: dict[str, str] = {"holder_id": "holder_id_number", "election_id": "election"}
-
-    def __init__(self, model: type, name: str, endpoint: str) -> None:
-        if self.column_details_list is None:
-            self.column_details_list = self.column_list
-        if self.column_formatters_detail is None:
-            self.column_formatters_detail = self.column_formatters
-        super().__init__(model, name=name, category=TITLE, endpoint=f"{PLUGIN}_{endpoint}")
-
-    def actor(self) -> Any:
-        return current_user._get_current_object()
-
-    def _run(self, form: Any, act: Any) -> Any:
-        session = api.db.session
-        try:
-            result = act(session)
-            session.commit()
-        except api.RuleError as err:
-            session.rollback()
-            refuse(form, self.field_aliases.get(err.field, err.field), err.message)
-            return False
-        except SQLAlchemyError as exc:
-            session.rollback()
-            self.handle_view_exception(exc)
-            return False
-        return result
 
 
 # -- 选举 ---------------------------------------------------------------------------------------
@@ -104,17 +70,13 @@ class ElectionView(ServiceView):
         "applications": lambda v, c, m, n: len(m.applications),
         "voters": lambda v, c, m, n: sum(1 for a in m.applications if a.approved and a.eligible),
     }
-    form = ElectionForm
+    create_form_class = ElectionForm  # no edit form: the dates are not edited
 
-    @property  # type: ignore[override]
-    def can_edit(self) -> bool:
-        return False
-
-    def create_model(self, form: Any) -> Any:
-        return self._run(form, lambda session: services.create_election(
+    def create_by_service(self, session: Any, form: Any) -> Any:
+        return services.create_election(
             session, name=form.name.data, division_code=form.division_code.data,
             kind=form.kind.data, held_on=form.held_on.data,
-            registration_closes_on=form.registration_closes_on.data, actor=self.actor()))
+            registration_closes_on=form.registration_closes_on.data, actor=self.actor())
 
 
 # -- 参选申请 -------------------------------------------------------------------------------------
@@ -171,12 +133,8 @@ class ApplicationView(ServiceView):
         "listed": lambda v, c, m, n: "是" if m.approved and m.eligible else "否",
         "reasons": _reasons,
     }
-
-    def get_create_form(self) -> Any:
-        return ApplicationForm
-
-    def get_edit_form(self) -> Any:
-        return DecisionForm
+    create_form_class = ApplicationForm
+    edit_form_class = DecisionForm
 
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
@@ -193,24 +151,21 @@ class ApplicationView(ServiceView):
             form.decision.data = "" if obj.approved is None else ("yes" if obj.approved else "no")
         return form
 
-    def create_model(self, form: Any) -> Any:
-        def act(session: Any) -> Any:
-            election = session.get(Election, form.election.data)
-            if election is None:
-                raise api.RuleError("election", "election_not_found", "选举：请选择已登记的选举",
-                                    "《村民委员会组织法》第十三条")
-            holder = services.holder_by_id_number(session, form.holder_id_number.data)
-            application, _decision = services.apply(
-                session, election=election, holder=holder, applied_on=form.applied_on.data,
-                note=form.note.data, actor=self.actor())
-            return application
-        return self._run(form, act)
+    def create_by_service(self, session: Any, form: Any) -> Any:
+        election = session.get(Election, form.election.data)
+        if election is None:
+            raise api.RuleError("election", "election_not_found", "选举：请选择已登记的选举",
+                                "《村民委员会组织法》第十三条")
+        holder = services.holder_by_id_number(session, form.holder_id_number.data)
+        application, _decision = services.apply(
+            session, election=election, holder=holder, applied_on=form.applied_on.data,
+            note=form.note.data, actor=self.actor())
+        return application
 
-    def update_model(self, form: Any, model: Any) -> bool:
+    def update_by_service(self, session: Any, form: Any, model: Any) -> Any:
         approved = {"": None, "yes": True, "no": False}.get(form.decision.data)
-        return self._run(form, lambda session: services.decide(
-            session, model, approved=approved, approved_on=form.approved_on.data,
-            actor=self.actor())) is not False
+        return services.decide(session, model, approved=approved,
+                               approved_on=form.approved_on.data, actor=self.actor())
 
 
 def views() -> list[Any]:

@@ -14,24 +14,12 @@ from sqlalchemy import select
 
 from core import api
 
-from . import DEPARTMENT, rules, services
+from . import DEPARTMENT, TITLE, rules, services
 from .models import Election, VoterApplication
 from .rules import B18_1, B_VILLAGE, B_VILLAGE_LIST, KINDS
 
 READERS = frozenset({"county_admin", "dept_clerk", "auditor"})
 WRITERS = frozenset({"county_admin", "dept_clerk"})
-
-
-def own_department(user: Any) -> None:
-    """403 for a clerk of another department (第二十条: each within its own duties)."""
-    if user.role == "dept_clerk" and (user.org is None or user.org.code != DEPARTMENT):
-        raise api.ApiError(403, message="只有民政部门的经办人可以查阅或登记选举事项（《办法》第二十条）")
-
-
-def sees_id_numbers(user: Any) -> bool:
-    """Full ID numbers only for roles that see personal data (the county admin); 民政's clerks
-    and the auditor see them masked (DESIGN §5, 条例第十七条)."""
-    return api.sees_personal_data(user.role)
 
 
 def election_or_404(election_id: int) -> Election:
@@ -143,7 +131,7 @@ def blueprint() -> api.ApiBlueprint:
     def create_election(body: ElectionIn, user: Any) -> tuple[ElectionOut, int]:
         """A village or community committee election of the county, with its election day and
         the last day to apply."""
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         election = services.create_election(
             api.db.session, name=body.name, division_code=body.division_code, kind=body.kind,
             held_on=body.held_on, registration_closes_on=body.registration_closes_on, actor=user)
@@ -153,7 +141,7 @@ def blueprint() -> api.ApiBlueprint:
     @bp.route_api("/elections", summary="选举一览（第十八条（一））", roles=READERS,
                   responses={200: ElectionList}, errors=(403,))
     def list_elections(user: Any) -> list[dict[str, Any]]:
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         rows = api.db.session.scalars(
             select(Election).order_by(Election.held_on.desc(), Election.id.desc()))
         return [election_out(e).model_dump(mode="json") for e in rows]
@@ -165,7 +153,7 @@ def blueprint() -> api.ApiBlueprint:
     def create_application(election_id: int, body: VoterApplicationIn, user: Any) -> Any:
         """Stores the 第十八条（一） decision on the election day (``eligible``, ``reasons``).
         ``applied_on`` after registration closes → 422; a second application → 409."""
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         election = election_or_404(election_id)
         session = api.db.session
         application, decision = services.apply(
@@ -177,7 +165,7 @@ def blueprint() -> api.ApiBlueprint:
     @bp.route_api("/elections/<int:election_id>/applications", summary="某次选举的参选申请",
                   roles=READERS, responses={200: VoterApplicationList}, errors=(403, 404))
     def list_applications(election_id: int, user: Any) -> list[dict[str, Any]]:
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         election = election_or_404(election_id)
         return [application_out(a) for a in election.applications]
 
@@ -187,7 +175,7 @@ def blueprint() -> api.ApiBlueprint:
                   errors=(403, 404, 422))
     def decide_application(election_id: int, application_id: int, body: DecisionIn,
                            user: Any) -> dict[str, Any]:
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         election = election_or_404(election_id)
         application = api.db.session.get(VoterApplication, application_id)
         if application is None or application.election_id != election.id:
@@ -201,17 +189,15 @@ def blueprint() -> api.ApiBlueprint:
                   summary="参加选举的村民（居民）名单：经同意且符合条件（第十三条）", roles=READERS,
                   responses={200: VoterList}, errors=(403, 404))
     def list_voters(election_id: int, user: Any) -> list[dict[str, Any]]:
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         election_or_404(election_id)
         rows = api.db.session.scalars(
             select(VoterApplication)
             .where(VoterApplication.election_id == election_id,
                    VoterApplication.approved.is_(True), VoterApplication.eligible.is_(True))
             .order_by(VoterApplication.id))
-        full = sees_id_numbers(user)
         return [VoterOut(application_id=a.id, holder_id=a.holder_id, name=a.holder.name,
-                         id_number=a.holder.id_number if full
-                         else api.rules.mask_id_number(a.holder.id_number),
+                         id_number=api.shown_id_number(user, a.holder.id_number),
                          applied_on=a.applied_on, approved_on=a.approved_on).model_dump(mode="json")
                 for a in rows]
 

@@ -15,7 +15,6 @@ from flask import flash, request
 from flask_admin.form import BaseForm
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -65,14 +64,15 @@ class ChildForm(BaseForm):
                            validators=[InputRequired("请选择与持证人关系")])
 
 
-class ChildView(api.DepartmentModelView):
-    """随迁子女: every child registered for 第十八条（三）; created through the service."""
+class ChildView(api.DepartmentServiceView):
+    """随迁子女: every child registered for 第十八条（三）; created through the service.
+    No edit form: a wrong row is refused at entry; facts are not rewritten afterwards."""
 
     department = DEPARTMENT
-    can_set_page_size = False
+    category = TITLE
+    endpoint_prefix = "education"
     column_list = ["holder", "name", "sex", "birth_date", "age", "id_number", "relation",
                    "created_at"]
-    column_details_list = column_list
     column_labels = {"holder": "持证人（父母或监护人）", "name": "子女姓名", "sex": "性别",
                      "birth_date": "出生日期", "age": "今日周岁", "id_number": "公民身份号码",
                      "relation": "与持证人关系", "created_at": "登记时间",
@@ -80,44 +80,19 @@ class ChildView(api.DepartmentModelView):
     column_searchable_list = ["name", "id_number"]
     column_filters = ["birth_date"]
     column_sortable_list = ["name", "birth_date", "created_at"]
-    column_default_sort = ("id", True)
-    form = ChildForm
+    column_formatters = {"holder": _holder_text, "sex": _chosen(rules.SEXES, "sex"),
+                         "relation": _chosen(rules.RELATIONS, "relation"), "age": _age_today}
+    create_form_class = ChildForm
     #: a service's field name → the form field that shows its refusal
     field_aliases = {"holder": "holder_id_number"}
+    fallback_field = "id_number"
 
-    def __init__(self) -> None:
-        formatters = {"holder": _holder_text, "sex": _chosen(rules.SEXES, "sex"),
-                      "relation": _chosen(rules.RELATIONS, "relation"), "age": _age_today}
-        self.column_formatters = formatters
-        self.column_formatters_detail = formatters
-        super().__init__(Child, name="随迁子女", category=TITLE, endpoint="education_children")
-
-    @property  # type: ignore[override]
-    def can_edit(self) -> bool:
-        return False  # a wrong row is refused at entry; facts are not rewritten afterwards
-
-    def create_model(self, form: Any) -> Any:
-        session = api.db.session
-        try:
-            holder = self._holder(session, form.holder_id_number.data)
-            child = services.add_child(
-                session, holder=holder, name=form.name.data, sex=form.sex.data,
-                birth_date=form.birth_date.data, id_number=form.id_number.data,
-                relation=form.relation.data, actor=current_user._get_current_object(),
-                today=api.today())
-            session.commit()
-        except api.RuleError as err:
-            session.rollback()
-            target = getattr(form, self.field_aliases.get(err.field, err.field), None) \
-                or form.id_number
-            target.errors = [*(target.errors or []), err.message]
-            flash(f"未保存：{err.message}", "error")
-            return False
-        except SQLAlchemyError as exc:
-            session.rollback()
-            self.handle_view_exception(exc)
-            return False
-        return child
+    def create_by_service(self, session: Any, form: Any) -> Any:
+        holder = self._holder(session, form.holder_id_number.data)
+        return services.add_child(
+            session, holder=holder, name=form.name.data, sex=form.sex.data,
+            birth_date=form.birth_date.data, id_number=form.id_number.data,
+            relation=form.relation.data, actor=self.actor(), today=api.today())
 
     @staticmethod
     def _holder(session: Any, raw: str | None) -> Any:
@@ -174,7 +149,7 @@ class EnrolmentView(api.DepartmentView):
 
 def views() -> list[Any]:
     return [
-        ChildView(),
+        ChildView(Child, "随迁子女", "children"),
         EnrolmentView(),
         api.parameter_view(plugin="education", category=TITLE, department=DEPARTMENT),
         api.explanation_view(plugin="education", category=TITLE, department=DEPARTMENT),

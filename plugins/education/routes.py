@@ -22,31 +22,13 @@ from sqlalchemy import select
 
 from core import api
 
-from . import DEPARTMENT, entitlements, rules, services
+from . import DEPARTMENT, TITLE, entitlements, rules, services
 from .models import Child
 from .parameters import SCHOOL_YEAR_CUTOFF, ValuesOn
 from .rules import B183
 
 READERS = frozenset({"county_admin", "dept_clerk", "auditor"})
 WRITERS = frozenset({"county_admin", "dept_clerk"})
-
-
-def allowed(user: Any, roles: frozenset[str]) -> bool:
-    """The role may act, and a department clerk only for the education department."""
-    if user.role not in roles:
-        return False
-    return user.role != "dept_clerk" or (user.org is not None and user.org.code == DEPARTMENT)
-
-
-def authorize(user: Any, roles: frozenset[str]) -> None:
-    if not allowed(user, roles):
-        raise api.ApiError(403)
-
-
-def shows_id_numbers(user: Any) -> bool:
-    """Full ID numbers only for roles that see personal data (the county admin); the
-    department's clerks and the auditor see them masked (DESIGN §5, 条例第十七条)."""
-    return api.sees_personal_data(user.role)
 
 
 class ChildIn(api.In):
@@ -117,10 +99,10 @@ class EnrolmentOut(api.Out):
     children: list[EnrolmentChildOut]
 
 
-def _child_out(child: Child, full: bool) -> ChildOut:
-    number = child.id_number if full else api.rules.mask_id_number(child.id_number)
+def _child_out(child: Child, id_number: str) -> ChildOut:
+    """The child with ``id_number`` as the user may see it (``api.shown_id_number``)."""
     return ChildOut(id=child.id, holder_id=child.holder_id, name=child.name, sex=child.sex,
-                    birth_date=child.birth_date, id_number=number, relation=child.relation,
+                    birth_date=child.birth_date, id_number=id_number, relation=child.relation,
                     relation_name=rules.RELATIONS[child.relation])
 
 
@@ -148,21 +130,21 @@ def blueprint() -> api.ApiBlueprint:
         child = services.add_child(session, holder=holder, name=body.name, sex=body.sex,
                                    birth_date=body.birth_date, id_number=body.id_number,
                                    relation=body.relation, actor=user, today=api.today())
-        authorize(user, WRITERS)  # 403 rolls the act back
+        api.own_department(user, DEPARTMENT, TITLE, roles=WRITERS)  # 403 rolls the act back
         session.commit()
-        return _child_out(child, True), 201
+        return _child_out(child, child.id_number), 201
 
     @bp.route_api("/holders/<int:holder_id>/children", summary="持证人登记的随迁子女",
                   roles=READERS, responses={200: ChildList}, errors=(403, 404))
     def education_children(holder_id: int, user: Any) -> Any:
-        authorize(user, READERS)
+        api.own_department(user, DEPARTMENT, TITLE)
         session = api.db.session
         if session.get(api.Holder, holder_id) is None:
             raise api.ApiError(404, "holder_not_found", f"持证人 {holder_id} 不存在")
-        full = shows_id_numbers(user)
         children = session.scalars(select(Child).where(Child.holder_id == holder_id)
                                    .order_by(Child.birth_date, Child.id))
-        return [_child_out(c, full).model_dump(mode="json") for c in children]
+        return [_child_out(c, api.shown_id_number(user, c.id_number)).model_dump(mode="json")
+                for c in children]
 
     @bp.route_api("/enrolment", summary="入学资格名单：某学年的适龄随迁子女（第十八条（三））",
                   roles=READERS, query=EnrolmentQuery, responses={200: EnrolmentOut},
@@ -171,18 +153,17 @@ def blueprint() -> api.ApiBlueprint:
         """Children of preschool and/or compulsory age (on the school year's cut-off day) whose
         parent's permit is valid on the school year's first day; ``enters_grade_one`` marks
         the children of the compulsory entry age."""
-        authorize(user, READERS)
+        api.own_department(user, DEPARTMENT, TITLE)
         session = api.db.session
         year = query.school_year or current_school_year(session, api.today())
         result = entitlements.enrolment(session, year, query.stage)
-        full = shows_id_numbers(user)
         return EnrolmentOut(
             school_year=result.year, label=result.label, first_day=result.first_day,
             cutoff_day=result.cutoff_day, stage=result.stage,
             parameters=[ParameterUsed(**p) for p in result.parameters], count=len(result.rows),
             children=[EnrolmentChildOut(
                 child_id=r.child_id, name=r.child_name, sex=r.sex, birth_date=r.birth_date,
-                id_number=r.id_number if full else api.rules.mask_id_number(r.id_number),
+                id_number=api.shown_id_number(user, r.id_number),
                 relation=r.relation, holder_id=r.holder_id, holder_name=r.holder_name,
                 permit_number=r.permit_number, age=r.age, stage=r.stage,
                 stage_name=rules.STAGES[r.stage], enters_grade_one=r.enters_grade_one)

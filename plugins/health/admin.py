@@ -13,9 +13,7 @@ from typing import Any
 
 from flask import flash
 from flask_admin.form import BaseForm
-from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -56,14 +54,15 @@ class ServiceForm(BaseForm):
     note = StringField("备注", validators=[Optional(), Length(max=255)])
 
 
-class ServiceLogView(api.DepartmentModelView):
-    """服务记录: basic public health and family-planning services given to holders."""
+class ServiceLogView(api.DepartmentServiceView):
+    """服务记录: basic public health and family-planning services given to holders. No edit
+    form: ``free`` was decided on the facts of the day; a record is not rewritten."""
 
     department = DEPARTMENT
-    can_set_page_size = False
+    category = TITLE
+    endpoint_prefix = "health"
     column_list = ["served_on", "holder", "service", "provider", "free", "note", "recorded_by",
                    "created_at"]
-    column_details_list = column_list
     column_labels = {"served_on": "服务日期", "holder": "持证人", "service": "服务项目",
                      "provider": "服务机构", "free": "是否免费（第十八条（六））", "note": "备注",
                      "recorded_by": "登记人", "created_at": "登记时间",
@@ -72,41 +71,25 @@ class ServiceLogView(api.DepartmentModelView):
     column_filters = ["served_on"]
     column_sortable_list = ["served_on", "provider", "created_at"]
     column_default_sort = [("served_on", True), ("id", True)]
-    form = ServiceForm
+    column_formatters = {"holder": _holder_text, "service": _service_name, "free": _free,
+                         "recorded_by": _recorder}
+    create_form_class = ServiceForm
     field_aliases = {"holder": "holder_id_number"}
+    fallback_field = "service"
 
-    def __init__(self) -> None:
-        formatters = {"holder": _holder_text, "service": _service_name, "free": _free,
-                      "recorded_by": _recorder}
-        self.column_formatters = formatters
-        self.column_formatters_detail = formatters
-        super().__init__(HealthService, name="服务记录", category=TITLE,
-                         endpoint="health_services")
-
-    @property  # type: ignore[override]
-    def can_edit(self) -> bool:
-        return False  # ``free`` was decided on the facts of the day; a record is not rewritten
+    def create_by_service(self, session: Any, form: Any) -> Any:
+        """The row and the decision on its ``free`` (shown once saved)."""
+        holder = self._holder(session, form.holder_id_number.data)
+        return services.record_service(
+            session, holder=holder, service=form.service.data, served_on=form.served_on.data,
+            provider=form.provider.data, note=form.note.data, actor=self.actor(),
+            today=api.today())
 
     def create_model(self, form: Any) -> Any:
-        session = api.db.session
-        try:
-            holder = self._holder(session, form.holder_id_number.data)
-            row, decision = services.record_service(
-                session, holder=holder, service=form.service.data, served_on=form.served_on.data,
-                provider=form.provider.data, note=form.note.data,
-                actor=current_user._get_current_object(), today=api.today())
-            session.commit()
-        except api.RuleError as err:
-            session.rollback()
-            target = getattr(form, self.field_aliases.get(err.field, err.field), None) \
-                or form.service
-            target.errors = [*(target.errors or []), err.message]
-            flash(f"未保存：{err.message}", "error")
+        outcome = self._run(form, lambda session: self.create_by_service(session, form))
+        if outcome is False:
             return False
-        except SQLAlchemyError as exc:
-            session.rollback()
-            self.handle_view_exception(exc)
-            return False
+        row, decision = outcome
         flash(("免费：" if row.free else "不属免费服务：") + decision.reasons[0].text,
               "success" if row.free else "warning")
         return row
@@ -126,6 +109,6 @@ class ServiceLogView(api.DepartmentModelView):
 
 def views() -> list[Any]:
     return [
-        ServiceLogView(),
+        ServiceLogView(HealthService, "服务记录", "services"),
         api.explanation_view(plugin="health", category=TITLE, department=DEPARTMENT),
     ]

@@ -18,24 +18,12 @@ from sqlalchemy import select
 
 from core import api
 
-from . import DEPARTMENT, rules, services
+from . import DEPARTMENT, TITLE, rules, services
 from .models import HealthService
 from .rules import B186
 
 READERS = frozenset({"county_admin", "dept_clerk", "auditor"})
 WRITERS = frozenset({"county_admin", "dept_clerk"})
-
-
-def allowed(user: Any, roles: frozenset[str]) -> bool:
-    """The role may act, and a department clerk only for the health department."""
-    if user.role not in roles:
-        return False
-    return user.role != "dept_clerk" or (user.org is not None and user.org.code == DEPARTMENT)
-
-
-def authorize(user: Any, roles: frozenset[str]) -> None:
-    if not allowed(user, roles):
-        raise api.ApiError(403)
 
 
 class ServiceIn(api.In):
@@ -90,7 +78,7 @@ def blueprint() -> api.ApiBlueprint:
         row, decision = services.record_service(
             session, holder=holder, service=body.service, served_on=body.served_on,
             provider=body.provider, note=body.note, actor=user, today=api.today())
-        authorize(user, WRITERS)  # 403 rolls the act back
+        api.own_department(user, DEPARTMENT, TITLE, roles=WRITERS)  # 403 rolls the act back
         session.commit()
         return ServiceOut(**_row(row), reasons=[api.ReasonOut(**r.as_dict())
                                                 for r in decision.reasons]), 201
@@ -98,7 +86,7 @@ def blueprint() -> api.ApiBlueprint:
     @bp.route_api("/holders/<int:holder_id>/services", summary="持证人的基本公共卫生服务记录",
                   roles=READERS, responses={200: ServiceList}, errors=(403, 404))
     def health_services(holder_id: int, user: Any) -> Any:
-        authorize(user, READERS)
+        api.own_department(user, DEPARTMENT, TITLE)
         session = api.db.session
         if session.get(api.Holder, holder_id) is None:
             raise api.ApiError(404, "holder_not_found", f"持证人 {holder_id} 不存在")

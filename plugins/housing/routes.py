@@ -28,18 +28,6 @@ LIST_CAP = 500
 bp = api.ApiBlueprint("housing", __name__, url_prefix="/housing", tags=[TITLE])
 
 
-def own_department(user: Any) -> None:
-    """A department clerk acts only for the own department (第二十条: 根据各自职责)."""
-    if user.role == "dept_clerk" and (user.org is None or user.org.code != DEPARTMENT):
-        raise api.ApiError(403, message="仅县住房保障部门的工作人员和县局管理员可以查看或办理（《办法》第二十条）")
-
-
-def id_number_for(user: Any, number: str) -> str:
-    """Full only for roles that see personal data (the county admin); the department's
-    clerks and the auditor see it masked (DESIGN §5, 条例第十七条)."""
-    return number if api.sees_personal_data(user.role) else api.rules.mask_id_number(number)
-
-
 # -- schemas -----------------------------------------------------------------------------------
 
 class HousingFactsIn(api.In):
@@ -136,7 +124,7 @@ def application_out(row: HousingApplication, user: Any) -> dict[str, Any]:
     codes = list(row.failed_reasons or [])
     return dict(
         id=row.id, holder_id=row.holder_id, holder_name=row.holder.name,
-        holder_id_number=id_number_for(user, row.holder.id_number), applied_on=row.applied_on,
+        holder_id_number=api.shown_id_number(user, row.holder.id_number), applied_on=row.applied_on,
         household_size=row.household_size, status=row.status, status_name=STATUSES[row.status],
         decided_on=row.decided_on, eligible=row.eligible, failed_reasons=codes,
         failed_reason_names=[REASONS.get(c, c) for c in codes], note=row.note)
@@ -149,7 +137,7 @@ def application_out(row: HousingApplication, user: Any) -> dict[str, Any]:
               body=HousingFactsIn, responses={201: HousingFactsOut}, errors=(404,))
 def put_facts(holder_id: int, body: HousingFactsIn, user: Any) -> Any:
     """Adds a dated row; the history is kept (a correction is a new row)."""
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     session = api.db.session
     holder = services.get_holder(session, holder_id)
     row = services.record_facts(session, holder=holder, actor=user, **body.model_dump())
@@ -160,7 +148,7 @@ def put_facts(holder_id: int, body: HousingFactsIn, user: Any) -> Any:
 @bp.route_api("/holders/<int:holder_id>/facts", summary="持证人的住房情况登记历史（第十八条（四））",
               roles=READERS, responses={200: HousingFactsHistory}, errors=(404,))
 def get_facts(holder_id: int, user: Any) -> Any:
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     session = api.db.session
     services.get_holder(session, holder_id)
     rows = session.scalars(select(HousingFacts).where(HousingFacts.holder_id == holder_id)
@@ -173,7 +161,7 @@ def get_facts(holder_id: int, user: Any) -> Any:
               responses={201: HousingApplicationCreated}, errors=(404, 409))
 def create_application(body: HousingApplicationIn, user: Any) -> Any:
     """Registers the application as 已受理 with the decision on the day of application."""
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     session = api.db.session
     holder = services.get_holder(session, body.holder_id)
     row, decision = services.create_application(
@@ -187,7 +175,7 @@ def create_application(body: HousingApplicationIn, user: Any) -> Any:
 @bp.route_api("/applications", summary="公共租赁住房申请登记（第十八条（四））", roles=READERS,
               query=HousingApplicationsQuery, responses={200: HousingApplicationList})
 def list_applications(query: HousingApplicationsQuery, user: Any) -> Any:
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     stmt = select(HousingApplication).order_by(HousingApplication.applied_on.desc(),
                                                HousingApplication.id.desc()).limit(LIST_CAP)
     if query.status:

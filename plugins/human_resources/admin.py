@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash
 from flask_admin.form import BaseForm
-from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -25,47 +22,12 @@ from .rules import B18_2, B18_7, TRAINING_KINDS
 PLUGIN = "human_resources"
 
 
-def refuse(form: Any, field: str, message: str) -> None:
-    """Show a service's Chinese refusal beside its field, and flashed so it is seen."""
-    target = getattr(form, field, None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = list(target.errors or []) + [message]
-    flash(f"未保存：{message}", "error")
-
-
-class ServiceView(api.DepartmentModelView):
+class ServiceView(api.DepartmentServiceView):
     """A department view whose writes go through a service; the view commits once."""
 
     department = DEPARTMENT
-    can_set_page_size = False
-    column_default_sort = ("id", True)
-    #: a service's field name → the form field that shows its refusal
-    field_aliases: dict[str, str] = {"holder_id": "holder_id_number"}
-
-    def __init__(self, model: type, name: str, endpoint: str) -> None:
-        if self.column_details_list is None:
-            self.column_details_list = self.column_list
-        if self.column_formatters_detail is None:
-            self.column_formatters_detail = self.column_formatters
-        super().__init__(model, name=name, category=TITLE, endpoint=f"{PLUGIN}_{endpoint}")
-
-    def actor(self) -> Any:
-        return current_user._get_current_object()
-
-    def _run(self, form: Any, act: Any) -> Any:
-        session = api.db.session
-        try:
-            result = act(session)
-            session.commit()
-        except api.RuleError as err:
-            session.rollback()
-            refuse(form, self.field_aliases.get(err.field, err.field), err.message)
-            return False
-        except SQLAlchemyError as exc:
-            session.rollback()
-            self.handle_view_exception(exc)
-            return False
-        return result
+    category = TITLE
+    endpoint_prefix = PLUGIN
 
 
 def _holder_name(view: Any, context: Any, model: Any, name: str) -> str:
@@ -116,26 +78,19 @@ class EmploymentView(ServiceView):
         "insured": lambda v, c, m, n: "用人单位缴纳" if m.insured else "未缴纳",
         "recorded_by": _recorded_by,
     }
+    create_form_class = EmploymentCreateForm
+    edit_form_class = EmploymentEditForm
 
-    def get_create_form(self) -> Any:
-        return EmploymentCreateForm
+    def create_by_service(self, session: Any, form: Any) -> Any:
+        holder = services.holder_by_id_number(session, form.holder_id_number.data, B18_2)
+        return services.record_employment(
+            session, holder=holder, employer=form.employer.data,
+            credit_code=form.credit_code.data, started_on=form.started_on.data,
+            ended_on=form.ended_on.data, insured=bool(form.insured.data), actor=self.actor())
 
-    def get_edit_form(self) -> Any:
-        return EmploymentEditForm
-
-    def create_model(self, form: Any) -> Any:
-        def act(session: Any) -> Any:
-            holder = services.holder_by_id_number(session, form.holder_id_number.data, B18_2)
-            return services.record_employment(
-                session, holder=holder, employer=form.employer.data,
-                credit_code=form.credit_code.data, started_on=form.started_on.data,
-                ended_on=form.ended_on.data, insured=bool(form.insured.data), actor=self.actor())
-        return self._run(form, act)
-
-    def update_model(self, form: Any, model: Any) -> bool:
-        return self._run(form, lambda session: services.update_employment(
-            session, model, ended_on=form.ended_on.data, insured=bool(form.insured.data),
-            actor=self.actor())) is not False
+    def update_by_service(self, session: Any, form: Any, model: Any) -> Any:
+        return services.update_employment(session, model, ended_on=form.ended_on.data,
+                                          insured=bool(form.insured.data), actor=self.actor())
 
 
 # -- 培训与就业服务 -------------------------------------------------------------------------------
@@ -167,19 +122,13 @@ class TrainingView(ServiceView):
         "kind": lambda v, c, m, n: TRAINING_KINDS.get(m.kind, m.kind),
         "recorded_by": _recorded_by,
     }
-    form = TrainingForm
+    create_form_class = TrainingForm  # no edit form: records are added, not edited
 
-    @property  # type: ignore[override]
-    def can_edit(self) -> bool:
-        return False
-
-    def create_model(self, form: Any) -> Any:
-        def act(session: Any) -> Any:
-            holder = services.holder_by_id_number(session, form.holder_id_number.data, B18_7)
-            return services.record_training(
-                session, holder=holder, kind=form.kind.data, on=form.on.data,
-                provider=form.provider.data, note=form.note.data, actor=self.actor())
-        return self._run(form, act)
+    def create_by_service(self, session: Any, form: Any) -> Any:
+        holder = services.holder_by_id_number(session, form.holder_id_number.data, B18_7)
+        return services.record_training(
+            session, holder=holder, kind=form.kind.data, on=form.on.data,
+            provider=form.provider.data, note=form.note.data, actor=self.actor())
 
 
 def views() -> list[Any]:

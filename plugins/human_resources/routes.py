@@ -16,19 +16,12 @@ from sqlalchemy import select
 
 from core import api
 
-from . import DEPARTMENT, rules, services
+from . import DEPARTMENT, TITLE, rules, services
 from .models import Employment, Training
 from .rules import B18_2, B18_7, TRAINING_KINDS
 
 READERS = frozenset({"county_admin", "dept_clerk", "auditor"})
 WRITERS = frozenset({"county_admin", "dept_clerk"})
-
-
-def own_department(user: Any) -> None:
-    """403 for a clerk of another department."""
-    if user.role == "dept_clerk" and (user.org is None or user.org.code != DEPARTMENT):
-        raise api.ApiError(403, message="只有人力资源和社会保障部门的经办人可以查阅或登记本部门的记录"
-                                        "（《办法》第二十条）")
 
 
 def holder_or_404(holder_id: int) -> Any:
@@ -118,7 +111,7 @@ def blueprint() -> api.ApiBlueprint:
     def create_employment(body: EmploymentIn, user: Any) -> tuple[EmploymentOut, int]:
         """Record one employment of a holder: the employer, its dates and whether it pays
         social insurance. ``ended_on`` before ``started_on`` is a 422 naming ``ended_on``."""
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         session = api.db.session
         row = services.record_employment(
             session, holder=services.holder_for(session, body.holder_id, B18_2),
@@ -130,7 +123,7 @@ def blueprint() -> api.ApiBlueprint:
     @bp.route_api("/holders/<int:holder_id>/employment", summary="持证人的就业登记（第十八条（二））",
                   roles=READERS, responses={200: EmploymentList}, errors=(403, 404))
     def list_employment(holder_id: int, user: Any) -> list[dict[str, Any]]:
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         holder_or_404(holder_id)
         rows = api.db.session.scalars(
             select(Employment).where(Employment.holder_id == holder_id)
@@ -142,7 +135,7 @@ def blueprint() -> api.ApiBlueprint:
                   roles=WRITERS, body=TrainingIn, responses={201: TrainingOut}, errors=(403, 422))
     def create_training(body: TrainingIn, user: Any) -> tuple[TrainingOut, int]:
         """Record a vocational training, a job guidance or referral, or an exam registration."""
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         session = api.db.session
         row = services.record_training(
             session, holder=services.holder_for(session, body.holder_id, B18_7), kind=body.kind,
@@ -154,7 +147,7 @@ def blueprint() -> api.ApiBlueprint:
                   summary="持证人的培训与就业服务记录（第十八条（七）（八））", roles=READERS,
                   responses={200: TrainingList}, errors=(403, 404))
     def list_training(holder_id: int, user: Any) -> list[dict[str, Any]]:
-        own_department(user)
+        api.own_department(user, DEPARTMENT, TITLE)
         holder_or_404(holder_id)
         rows = api.db.session.scalars(
             select(Training).where(Training.holder_id == holder_id)

@@ -31,18 +31,6 @@ StatusCode = Literal["accepted", "granted", "refused"]
 bp = api.ApiBlueprint("justice", __name__, url_prefix="/justice", tags=[TITLE])
 
 
-def own_department(user: Any) -> None:
-    """A department clerk acts only for the own department (第二十条: 根据各自职责)."""
-    if user.role == "dept_clerk" and (user.org is None or user.org.code != DEPARTMENT):
-        raise api.ApiError(403, message="仅县司法行政部门的工作人员和县局管理员可以查看或办理（《办法》第二十条）")
-
-
-def id_number_for(user: Any, number: str) -> str:
-    """Full only for roles that see personal data (the county admin); the department's
-    clerks and the auditor see it masked (DESIGN §5, 条例第十七条)."""
-    return number if api.sees_personal_data(user.role) else api.rules.mask_id_number(number)
-
-
 # -- schemas -----------------------------------------------------------------------------------
 
 class JusticeMeansIn(api.In):
@@ -135,7 +123,7 @@ def means_out(row: JusticeMeans) -> JusticeMeansOut:
 def application_out(row: JusticeAidApplication, user: Any) -> dict[str, Any]:
     return dict(
         id=row.id, holder_id=row.holder_id, holder_name=row.holder.name,
-        holder_id_number=id_number_for(user, row.holder.id_number), applied_on=row.applied_on,
+        holder_id_number=api.shown_id_number(user, row.holder.id_number), applied_on=row.applied_on,
         matter=row.matter, matter_name=MATTERS[row.matter].name if row.matter in MATTERS
         else row.matter, means_test_exempt=row.means_test_exempt, eligible=row.eligible,
         status=row.status, status_name=STATUSES[row.status], decided_on=row.decided_on,
@@ -149,7 +137,7 @@ def application_out(row: JusticeAidApplication, user: Any) -> dict[str, Any]:
               body=JusticeMeansIn, responses={201: JusticeMeansOut}, errors=(404,))
 def put_means(holder_id: int, body: JusticeMeansIn, user: Any) -> Any:
     """Adds a dated row; the history is kept (a correction is a new row)."""
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     session = api.db.session
     holder = services.get_holder(session, holder_id)
     row = services.record_means(session, holder=holder, actor=user, **body.model_dump())
@@ -160,7 +148,7 @@ def put_means(holder_id: int, body: JusticeMeansIn, user: Any) -> Any:
 @bp.route_api("/holders/<int:holder_id>/means", summary="持证人的经济状况登记历史（第十八条（五））",
               roles=READERS, responses={200: JusticeMeansHistory}, errors=(404,))
 def get_means(holder_id: int, user: Any) -> Any:
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     session = api.db.session
     services.get_holder(session, holder_id)
     rows = session.scalars(select(JusticeMeans).where(JusticeMeans.holder_id == holder_id)
@@ -171,7 +159,7 @@ def get_means(holder_id: int, user: Any) -> Any:
 @bp.route_api("/matters", summary="法律援助申请事项（《法律援助法》第三十一条、第三十二条）",
               roles=READERS, responses={200: JusticeMatterList})
 def list_matters(user: Any) -> Any:
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     return JusticeMatterList([JusticeMatterOut(code=m.code, name=m.name, article=m.article,
                                                means_test_exempt=m.exempt)
                               for m in MATTERS.values()])
@@ -182,7 +170,7 @@ def list_matters(user: Any) -> Any:
               responses={201: JusticeApplicationCreated}, errors=(404, 409))
 def create_application(body: JusticeApplicationIn, user: Any) -> Any:
     """Registers the application as 已受理 with the decision on the day of application."""
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     session = api.db.session
     holder = services.get_holder(session, body.holder_id)
     row, decision = services.create_application(session, holder=holder,
@@ -196,7 +184,7 @@ def create_application(body: JusticeApplicationIn, user: Any) -> Any:
 @bp.route_api("/applications", summary="法律援助申请登记（第十八条（五））", roles=READERS,
               query=JusticeApplicationsQuery, responses={200: JusticeApplicationList})
 def list_applications(query: JusticeApplicationsQuery, user: Any) -> Any:
-    own_department(user)
+    api.own_department(user, DEPARTMENT, TITLE)
     stmt = select(JusticeAidApplication).order_by(JusticeAidApplication.applied_on.desc(),
                                                   JusticeAidApplication.id.desc()).limit(LIST_CAP)
     if query.status:
