@@ -222,3 +222,82 @@ def batch_agrees() -> Any:
         assert by_sql == by_loop
         return by_sql
     return check
+
+
+class People:
+    """Holders and permits written straight to the database, for tests of what comes after
+    registration and issuance (those acts themselves are tested through the police's API).
+    One per test (fixture ``people``); each plugin's own factory delegates to it."""
+
+    DANFENG = "station-530323001"
+
+    def __init__(self) -> None:
+        from itertools import count
+
+        self._seq = count(100)
+        self._numbers = count(1)
+
+    @staticmethod
+    def id_number(region: str, birth: Any, seq: int, sex: str) -> str:
+        from core.rules import id_check_char
+
+        seq = seq * 2 + (1 if sex == "male" else 0)  # 17th digit: odd male, even female
+        first17 = f"{region}{birth:%Y%m%d}{seq % 1000:03d}"
+        return first17 + id_check_char(first17)
+
+    def new_id_number(self, birth: Any, sex: str, region: str = "530302") -> str:
+        """A valid ID number not yet handed out in this test."""
+        return self.id_number(region, birth, next(self._seq), sex)
+
+    def holder(self, *, name: str = "张伟", sex: str = "male", birth_date: Any = None,
+               region: str = "530302", address: str = "云南省曲靖市麒麟区南宁街道",
+               division_code: str = "530302001000", phone: str | None = "13912345678") -> Any:
+        import datetime as dt
+
+        from core.holders import HolderFacts, create_holder
+
+        birth = birth_date or dt.date(1990, 3, 7)
+        holder = create_holder(db.session, HolderFacts(
+            name, sex, "汉族", birth, self.new_id_number(birth, sex, region),
+            address, division_code, phone), as_of=max(birth, dt.date(2026, 12, 1)))
+        db.session.commit()
+        return holder
+
+    def permit(self, holder: Any, *, issued_on: Any = None, since: Any = None,
+               valid_until: Any = None, revoked_on: Any = None, prefix: str = "9",
+               card: bool = True, revocation_reason: str | None = None) -> Any:
+        """A permit valid one year from ``issued_on`` unless told (suspended the day after),
+        with its live card."""
+        import datetime as dt
+
+        from core.models import Card, OrgUnit, Permit
+        from core.rules import valid_until_for
+
+        issued_on = issued_on or dt.date(2026, 1, 15)
+        station = db.session.scalar(select_org(OrgUnit, self.DANFENG))
+        psb = db.session.scalar(select_org(OrgUnit, "county-psb"))
+        n = next(self._numbers)
+        permit = Permit(number=f"{prefix}{n:06d}", holder_id=holder.id, authority_id=psb.id,
+                        station_id=station.id, issued_on=issued_on,
+                        valid_until=valid_until or valid_until_for(issued_on),
+                        continuous_residence_since=since or issued_on, revoked_on=revoked_on,
+                        revocation_reason=revocation_reason)
+        db.session.add(permit)
+        db.session.flush()
+        if card:
+            db.session.add(Card(permit_id=permit.id, serial=int(prefix) * 10_000_000 + n,
+                                station_id=station.id, issued_on=issued_on, status="live",
+                                status_on=issued_on))
+        db.session.commit()
+        return permit
+
+
+def select_org(model: Any, code: str) -> Any:
+    from sqlalchemy import select
+
+    return select(model).where(model.code == code)
+
+
+@pytest.fixture
+def people(app: Any) -> People:
+    return People()

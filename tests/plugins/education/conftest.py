@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from itertools import count
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ from sqlalchemy import func, select
 
 from core import api as kernel
 from core.db import db
-from core.models import AuditEvent, OrgUnit
+from core.models import AuditEvent
 from plugins.education.models import Child
 
 DANFENG = "station-530323001"
@@ -37,38 +36,25 @@ def last_event() -> Any:
 
 
 class Factory:
-    def __init__(self) -> None:
-        self._seq = count(100)
+    def __init__(self, people: Any) -> None:
+        self.people = people
 
     def holder(self, *, name: str = "张伟", sex: str = "male",
                birth_date: dt.date = dt.date(1990, 3, 7), region: str = "530302") -> Any:
-        holder = kernel.create_holder(db.session, kernel.HolderFacts(
-            name, sex, "汉族", birth_date, make_id(region, birth_date, next(self._seq), sex),
-            "云南省曲靖市麒麟区南宁街道", "530302001000", "13912345678"),
-            as_of=dt.date(2026, 12, 1))
-        db.session.commit()
-        return holder
+        return self.people.holder(name=name, sex=sex, birth_date=birth_date, region=region)
 
     def permit(self, holder: Any, *, issued_on: dt.date = dt.date(2026, 1, 15),
                valid_until: dt.date | None = None, revoked_on: dt.date | None = None) -> Any:
         """A permit row (valid one year from ``issued_on`` unless told)."""
-        station = db.session.scalar(select(OrgUnit).where(OrgUnit.code == DANFENG))
-        psb = db.session.scalar(select(OrgUnit).where(OrgUnit.kind == "county_psb"))
-        permit = kernel.Permit(
-            number=f"EDU{next(self._seq)}", holder_id=holder.id, authority_id=psb.id,
-            station_id=station.id, issued_on=issued_on,
-            valid_until=valid_until or kernel.rules.valid_until_for(issued_on),
-            continuous_residence_since=issued_on, revoked_on=revoked_on,
-            revocation_reason="left_county" if revoked_on else None)
-        db.session.add(permit)
-        db.session.commit()
-        return permit
+        return self.people.permit(holder, issued_on=issued_on, valid_until=valid_until,
+                                  revoked_on=revoked_on, prefix="1",
+                                  revocation_reason="left_county" if revoked_on else None)
 
     def child(self, holder: Any, birth_date: dt.date, *, name: str = "张小明",
               sex: str = "male", relation: str = "son") -> Child:
         """A child row written directly (the service's checks are tested through the API)."""
         child = Child(holder_id=holder.id, name=name, sex=sex, birth_date=birth_date,
-                      id_number=make_id("530302", birth_date, next(self._seq), sex),
+                      id_number=self.people.new_id_number(birth_date, sex),
                       relation=relation)
         db.session.add(child)
         db.session.commit()
@@ -76,8 +62,8 @@ class Factory:
 
 
 @pytest.fixture
-def edu(app: Any) -> Factory:
-    return Factory()
+def edu(app: Any, people: Any) -> Factory:
+    return Factory(people)
 
 
 @pytest.fixture

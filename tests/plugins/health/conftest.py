@@ -5,25 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from itertools import count
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
-from core import api as kernel
 from core.db import db
-from core.models import AuditEvent, OrgUnit
+from core.models import AuditEvent
 
 DANFENG = "station-530323001"
 PASSWORD = "pass-word-1"  # the `users` fixture's default password
-
-
-def make_id(region: str, birth: dt.date, seq: int, sex: str) -> str:
-    seq = seq * 2 + (1 if sex == "male" else 0)  # 17th digit: odd male, even female
-    first17 = f"{region}{birth:%Y%m%d}{seq % 1000:03d}"
-    return first17 + kernel.rules.id_check_char(first17)
 
 
 def rows(model: type) -> int:
@@ -36,37 +28,24 @@ def last_event() -> Any:
 
 
 class Factory:
-    def __init__(self) -> None:
-        self._seq = count(100)
+    def __init__(self, people: Any) -> None:
+        self.people = people
 
     def holder(self, *, name: str = "张伟", sex: str = "male",
                birth_date: dt.date = dt.date(1990, 3, 7), region: str = "530302") -> Any:
-        holder = kernel.create_holder(db.session, kernel.HolderFacts(
-            name, sex, "汉族", birth_date, make_id(region, birth_date, next(self._seq), sex),
-            "云南省曲靖市麒麟区南宁街道", "530302001000", "13912345678"),
-            as_of=dt.date(2026, 12, 1))
-        db.session.commit()
-        return holder
+        return self.people.holder(name=name, sex=sex, birth_date=birth_date, region=region)
 
     def permit(self, holder: Any, *, issued_on: dt.date = dt.date(2026, 1, 15),
                valid_until: dt.date | None = None, revoked_on: dt.date | None = None) -> Any:
         """A permit row (valid one year from ``issued_on`` unless told)."""
-        station = db.session.scalar(select(OrgUnit).where(OrgUnit.code == DANFENG))
-        psb = db.session.scalar(select(OrgUnit).where(OrgUnit.kind == "county_psb"))
-        permit = kernel.Permit(
-            number=f"HLT{next(self._seq)}", holder_id=holder.id, authority_id=psb.id,
-            station_id=station.id, issued_on=issued_on,
-            valid_until=valid_until or kernel.rules.valid_until_for(issued_on),
-            continuous_residence_since=issued_on, revoked_on=revoked_on,
-            revocation_reason="left_county" if revoked_on else None)
-        db.session.add(permit)
-        db.session.commit()
-        return permit
+        return self.people.permit(holder, issued_on=issued_on, valid_until=valid_until,
+                                  revoked_on=revoked_on, prefix="2",
+                                  revocation_reason="left_county" if revoked_on else None)
 
 
 @pytest.fixture
-def hp(app: Any) -> Factory:
-    return Factory()
+def hp(app: Any, people: Any) -> Factory:
+    return Factory(people)
 
 
 @pytest.fixture

@@ -6,55 +6,32 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from itertools import count
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
-from core import api as kernel
 from core.db import db
-from core.holders import HolderFacts, create_holder
-from core.models import OrgUnit, Permit
-from core.rules import id_check_char
 from plugins.justice.models import JusticeAidApplication, JusticeMeans
 
 PASSWORD = "pass-word-1"  # the `users` fixture's default password
 DANFENG = "station-530323001"
 
 
-def make_id(region: str, birth: dt.date, seq: int, sex: str) -> str:
-    seq = seq * 2 + (1 if sex == "male" else 0)
-    first17 = f"{region}{birth:%Y%m%d}{seq % 1000:03d}"
-    return first17 + id_check_char(first17)
-
-
 class Factory:
-    def __init__(self) -> None:
-        self._seq = count(100)
-        self._numbers = count(8_900_001)
+    def __init__(self, people: Any) -> None:
+        self.people = people
 
     def holder(self, name: str = "张伟", sex: str = "male",
                birth_date: dt.date = dt.date(1990, 3, 7)) -> Any:
-        holder = create_holder(db.session, HolderFacts(
-            name, sex, "汉族", birth_date, make_id("530302", birth_date, next(self._seq), sex),
-            "云南省曲靖市麒麟区南宁街道", "530302001000", "13912345678"), as_of=dt.date(2026, 12, 1))
-        db.session.commit()
-        return holder
+        return self.people.holder(name=name, sex=sex, birth_date=birth_date)
 
     def permit(self, holder: Any, issued_on: dt.date = dt.date(2026, 1, 15),
-               revoked_on: dt.date | None = None) -> Permit:
+               revoked_on: dt.date | None = None) -> Any:
         """A permit valid one year from ``issued_on`` (suspended from the day after)."""
-        station = db.session.scalar(select(OrgUnit).where(OrgUnit.code == DANFENG))
-        psb = db.session.scalar(select(OrgUnit).where(OrgUnit.code == "county-psb"))
-        permit = Permit(number=str(next(self._numbers)), holder_id=holder.id,
-                        authority_id=psb.id, station_id=station.id, issued_on=issued_on,
-                        valid_until=kernel.rules.valid_until_for(issued_on),
-                        continuous_residence_since=issued_on, revoked_on=revoked_on)
-        db.session.add(permit)
-        db.session.commit()
-        return permit
+        return self.people.permit(holder, issued_on=issued_on, revoked_on=revoked_on,
+                                  prefix="4")
 
     def means(self, holder: Any, recorded_on: dt.date = dt.date(2026, 3, 1),
               income: str | None = "1500.00") -> JusticeMeans:
@@ -66,8 +43,8 @@ class Factory:
 
 
 @pytest.fixture
-def jf(app: Any) -> Factory:
-    return Factory()
+def jf(app: Any, people: Any) -> Factory:
+    return Factory(people)
 
 
 def count_rows(model: type) -> int:
