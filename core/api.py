@@ -26,7 +26,7 @@ from core.calendar import official_calendar
 from core.clock import today
 from core.dashboard import DashboardPanel
 from core.departments import own_department
-from core.db import Base, db
+from core.db import Base, db, insert_new
 from core.entitlements import (BatchContext, CheckFacts, Decision, Entitlement, PermitState,
                                Reason)
 from core.parameters import DatedValue, Parameter, ParameterError
@@ -118,5 +118,5 @@ __all__ = [
     "BatchContext", "Parameter", "DatedValue", "ParameterError", "parameter_value",
     "parameter_view", "explanation_view", "DepartmentView", "DepartmentModelView",
     "DepartmentServiceView", "refuse_on_field",
-    "decide", "parameter_on",
+    "decide", "parameter_on", "insert_new",
 ]

@@ -6,6 +6,8 @@ SQLite (batch mode) and PostgreSQL.
 
 from __future__ import annotations
 
+from typing import Any, Sequence
+
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -24,3 +26,26 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def insert_new(session: Any, model: Any, rows: list[dict[str, Any]],
+               returning: Sequence[Any]) -> list[Any]:
+    """Insert ``rows`` into ``model``'s table, skipping any that a unique constraint already
+    holds (``INSERT … ON CONFLICT DO NOTHING``, on PostgreSQL and SQLite alike), and return
+    ``returning`` of the rows really written.
+
+    For writes that two processes may race to make, such as two sweeps recording the same
+    suspension: on PostgreSQL the second insert waits for the first transaction and then
+    skips, so the caller acts (fires hooks, counts) only for what it wrote itself.
+    """
+    if not rows:
+        return []
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the two engines juzhu supports (README)
+        raise NotImplementedError(f"insert_new: unsupported database {name}")
+    stmt = insert(model).on_conflict_do_nothing().returning(*returning)
+    return list(session.execute(stmt, rows).all())

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, BigInteger, String, func, text
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, String,
+                        UniqueConstraint, func, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
@@ -95,6 +96,9 @@ class PermitStatusEvent(db.Model):
     """Status history: suspensions recorded by the sweep, restorations, revocations."""
 
     __tablename__ = "permit_status_event"
+    # One event of a kind per permit and day: two sweeps racing cannot record a suspension
+    # twice (the second one's insert skips; see plugins/public_security/sweep.py).
+    __table_args__ = (UniqueConstraint("permit_id", "status", "on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     permit_id: Mapped[int] = mapped_column(ForeignKey("permit.id"), index=True)

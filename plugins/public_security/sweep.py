@@ -10,6 +10,11 @@ and the count), so a million suspensions do not make a million audit events.
 sweep only writes ``valid_until + 1`` and an endorsement only moves ``valid_until`` forward, so
 this is the same condition as ``on = valid_until + 1`` without dialect-specific date
 arithmetic in SQL. A late endorsement moved ``valid_until``, so it needs no special case.
+
+Two sweeps may run at once (a cron job and a clerk's command, or two app hosts): the unique
+``(permit_id, status, on)`` constraint and ``api.insert_new`` (ON CONFLICT DO NOTHING …
+RETURNING) let the later one skip what the earlier one wrote, so no suspension is recorded
+or announced twice (tests/faults/test_pg_sweep.py).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from core import api
@@ -59,13 +64,19 @@ def sweep(session: Session, as_of: dt.date) -> int:
         page = session.scalars(_due(as_of, after_id)).all()
         if not page:
             break
-        session.execute(insert(api.PermitStatusEvent), [
-            {"permit_id": p.id, "status": "suspended", "on": suspension_day(p),
-             "reason": SUSPENDED} for p in page])
+        written = {row.permit_id for row in api.insert_new(
+            session, api.PermitStatusEvent,
+            [{"permit_id": p.id, "status": "suspended", "on": suspension_day(p),
+              "reason": SUSPENDED} for p in page],
+            returning=[api.PermitStatusEvent.permit_id])}
+        # Another sweep may have recorded some of these meanwhile: its rows stand, and only
+        # what this run wrote fires the hook and counts.
         for permit in page:
-            hooks.permit_suspended(permit=permit, on=suspension_day(permit), session=session)
+            if permit.id in written:
+                hooks.permit_suspended(permit=permit, on=suspension_day(permit),
+                                       session=session)
         session.flush()  # what the hooks wrote, before the next page is read
-        total += len(page)
+        total += len(written)
         after_id = page[-1].id
     api.record_audit(session, action="permit.sweep", entity="permit", actor=None,
                      new={"as_of": as_of, "suspended": total})
@@ -80,7 +91,9 @@ def record_suspension(session: Session, permit: Any) -> bool:
                                           ev.on > permit.valid_until).limit(1)) is not None:
         return False
     on = suspension_day(permit)
-    session.add(api.PermitStatusEvent(permit_id=permit.id, status="suspended", on=on,
-                                      reason=SUSPENDED))
+    if not api.insert_new(session, api.PermitStatusEvent,
+                          [{"permit_id": permit.id, "status": "suspended", "on": on,
+                            "reason": SUSPENDED}], returning=[api.PermitStatusEvent.id]):
+        return False  # a sweep recorded it meanwhile
     api.hooks().permit_suspended(permit=permit, on=on, session=session)
     return True

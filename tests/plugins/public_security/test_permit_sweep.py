@@ -114,3 +114,29 @@ def test_valid_through_valid_until(ps) -> None:  # type: ignore[no-untyped-def]
     permit = ps.permit(issued_on=dt.date(2026, 1, 15))
     assert sweep.sweep(db.session, permit.valid_until) == 0 and suspensions() == []
     assert sweep.sweep(db.session, permit.valid_until + dt.timedelta(days=1)) == 1
+
+
+def test_a_suspension_already_written_by_another_sweep_is_skipped(ps, clerk) -> None:  # type: ignore[no-untyped-def]
+    """What a concurrent sweep leaves behind (tests/faults/test_pg_sweep.py races two real
+    processes on PostgreSQL): the database refuses a second identical event, and
+    ``insert_new`` returns only the rows it wrote, so the hook fires for those alone."""
+    from sqlalchemy.exc import IntegrityError
+
+    one, two = ps.permit(issued_on=dt.date(2026, 1, 1)), ps.permit(issued_on=dt.date(2026, 1, 2))
+    row = {"permit_id": one.id, "status": "suspended", "on": sweep.suspension_day(one),
+           "reason": sweep.SUSPENDED}
+    db.session.add(PermitStatusEvent(**row))
+    db.session.flush()
+    with pytest.raises(IntegrityError):  # the unique (permit_id, status, on) constraint
+        with db.session.begin_nested():
+            db.session.add(PermitStatusEvent(**row))
+    written = kernel.insert_new(db.session, PermitStatusEvent, [
+        row, {**row, "permit_id": two.id, "on": sweep.suspension_day(two)}],
+        returning=[PermitStatusEvent.permit_id])
+    assert [r.permit_id for r in written] == [two.id]
+    assert kernel.insert_new(db.session, PermitStatusEvent, [row],
+                             returning=[PermitStatusEvent.id]) == []
+    assert sorted(suspensions()) == sorted([(one.id, sweep.suspension_day(one)),
+                                            (two.id, sweep.suspension_day(two))])
+    # a sweep now finds nothing left to record for either
+    assert sweep.sweep(db.session, dt.date(2028, 1, 1)) == 0
