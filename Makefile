@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-pg install install-test init clean translations
+.PHONY: run test test-pg e2e install install-test init clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,17 @@ run: init
 test: install-test
 	$(BIN)/python -m pytest -n 2
 
+# The browser flows only (Playwright + Debian's Chromium at /usr/bin/chromium; `make test`
+# runs them too when Chromium is installed). Screenshots land in artifacts/e2e/.
+e2e: install-test
+	JUZHU_E2E_REQUIRED=1 $(BIN)/python -m pytest -n 2 -m e2e
+
 # The same suite against PostgreSQL (127.0.0.1:5432, trust auth, database `test`; each
-# xdist worker makes and uses its own database `test_gwN` beside it).
+# xdist worker makes and uses its own database `test_gwN` beside it). The browser flows are
+# left out here: their server runs on its own SQLite file either way.
 test-pg: install-test
 	JUZHU_TEST_DATABASE_URL=$${JUZHU_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest -n 2
+	  $(BIN)/python -m pytest -n 2 -m "not e2e"
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

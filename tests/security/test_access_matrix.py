@@ -44,7 +44,8 @@ PLUGIN_DEPARTMENT = {"civil_affairs": "dept-civil-affairs", "education": "dept-e
                      "human_resources": "dept-hrss", "justice": "dept-justice"}
 STATION = "station-530323001"  # 丹凤派出所, where the demo permits were issued
 ANON = "anonymous"
-NON_ADMIN_RULES = {"/", "/login", "/logout", "/change", "/verify", "/static/<path:filename>",
+NON_ADMIN_RULES = {"/", "/favicon.ico", "/login", "/logout", "/change", "/verify",
+                   "/static/<path:filename>",
                    "/fs-static/<path:filename>", "/admin/static/<path:filename>"}
 
 
