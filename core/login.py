@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app, request
 from flask_security.forms import LoginForm, username_validator
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from core import audit
 from core.clock import utcnow
@@ -46,6 +46,7 @@ def record_failure(name: str) -> bool:
     cfg = current_app.config
     key, now = name.lower(), utcnow()
     window = dt.timedelta(minutes=cfg["JUZHU_LOGIN_WINDOW_MINUTES"])
+    _forget_stale(now, window)
     row = db.session.get(LoginThrottle, key)
     if row is None:
         row = LoginThrottle(username=key, failures=0, window_start=now)
@@ -67,6 +68,15 @@ def record_failure(name: str) -> bool:
                           "remote_addr": request.remote_addr if request else None})
     db.session.commit()
     return locked
+
+
+def _forget_stale(now: dt.datetime, window: dt.timedelta) -> None:
+    """Drop rows that no longer count: failures older than the window with no lock, and
+    locks that have ended (either would be reset on the name's next failure anyway). Without
+    this a guesser trying random names would grow the table by a row per name for ever."""
+    db.session.execute(delete(LoginThrottle).where(or_(
+        and_(LoginThrottle.locked_until.is_(None), LoginThrottle.window_start < now - window),
+        LoginThrottle.locked_until <= now)))
 
 
 def clear_failures(name: str) -> None:

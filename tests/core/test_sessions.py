@@ -266,6 +266,27 @@ def test_failures_older_than_the_window_do_not_count(site: Any, users: Any) -> N
     login(site, user.username)
 
 
+def test_rows_that_no_longer_count_are_dropped(site: Any, users: Any) -> None:
+    """A guesser trying a new name each time must not grow the table for ever: a failure
+    prunes other names' stale rows (old failures with no lock, ended locks), keeping what
+    still counts."""
+    names = {"stale-guess": (utcnow() - dt.timedelta(minutes=16), None),
+             "ended-lock": (utcnow() - dt.timedelta(minutes=30),
+                            utcnow() - dt.timedelta(seconds=1)),
+             "recent-guess": (utcnow() - dt.timedelta(minutes=5), None),
+             "still-locked": (utcnow() - dt.timedelta(minutes=5),
+                              utcnow() + dt.timedelta(minutes=10))}
+    with site.app_context():
+        for name, (start, until) in names.items():
+            db.session.add(LoginThrottle(username=name, failures=5 if until else 2,
+                                         window_start=start, locked_until=until))
+        db.session.commit()
+    post_login(site.test_client(), "another-guess", "wrong-password")
+    with site.app_context():
+        kept = set(db.session.scalars(select(LoginThrottle.username)))
+    assert kept == {"recent-guess", "still-locked", "another-guess"}
+
+
 def test_thresholds_are_configuration(make_app: Any, app: Any, users: Any) -> None:
     user, _ = users("station_clerk", "station-530323001")
     strict = make_app(JUZHU_LOGIN_MAX_FAILURES=2, JUZHU_LOGIN_LOCK_MINUTES=60)
