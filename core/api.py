@@ -23,6 +23,8 @@ from core.admin.views.explanations import explanation_view
 from core.admin.views.parameters import parameter_view
 from core.auth import POLICE_ROLES, ROLES, current_actor
 from core.calendar import official_calendar
+from core.charts import Series as ChartSeries
+from core.charts import bar_chart
 from core.clock import today
 from core.dashboard import DashboardPanel
 from core.departments import own_department
@@ -110,6 +112,7 @@ __all__ = [
     "rules", "zh_date",
     "ROLES", "POLICE_ROLES", "ALL_ROLES",
     "SecureModelView", "SecureView", "expose", "scoped_to_org", "DashboardPanel",
+    "bar_chart", "ChartSeries",
     "Entitlement", "Decision", "Reason", "PermitState", "CheckFacts", "RuleError",
     "ApiBlueprint", "ApiError", "In", "Out", "ReasonOut", "IsoDate", "field",
     "Holder", "Residence", "Permit", "Card", "Endorsement", "PermitStatusEvent", "OrgUnit", "User",

@@ -84,7 +84,8 @@ def test_county_wide_roles_see_the_whole_county(web: Any, users: Any, county: An
     assert numbers(panel(html, "30日内到期待签注")) == {"30日内到期待签注": 3}
     assert numbers(panel(html, "使用功能中止")) == {"使用功能中止（逾期未签注）": 3}
     assert numbers(panel(html, "逾期登记"))["逾期登记"] == 1
-    assert numbers(panel(html, "空白证件库存")) == {"丹凤派出所": 95, "雄壁派出所": 47}
+    # the county's stock per station is its chart (test_charts_carry_the_panel_numbers)
+    assert numbers(panel(html, "空白证件库存")) == {"全县应有库存合计": 142}
     assert "范围：全县" in text_of(panel(html, "使用功能中止"))
 
 
@@ -118,3 +119,70 @@ def test_other_roles_get_no_police_panels(web: Any, users: Any, county: Any, rol
     html = login_as(web, users, role).get("/admin/").text
     for title in TITLES:
         assert f">{title}</h5>" not in html, title
+
+
+# -- charts (issue 7: drawn on the server, each with its numbers in a table) ----------------
+
+def chart_rows(html: str) -> dict[str, list[int]]:
+    """The chart's data table in a panel: category → its numbers (series, then the total)."""
+    table = re.search(r'(?s)<details class="juzhu-chart-data">.*?<tbody>(.*?)</tbody>', html)
+    assert table, "no chart data table"
+    return {text_of(label).strip(): [int(v) for v in re.findall(r"<td[^>]*>(\d+)</td>", cells)]
+            for label, cells in re.findall(r'(?s)<tr><th scope="row"[^>]*>(.*?)</th>(.*?)</tr>',
+                                           table.group(1))}
+
+
+def test_charts_carry_the_panel_numbers(web: Any, users: Any, county: Any) -> None:
+    today = kernel.today()
+    county_html = login_as(web, users, "county_admin").get("/admin/").text
+    station_html = login_as(web, users, "station_clerk").get("/admin/").text
+    # 30 days ahead in weeks from today: 丹凤 today and +30, 雄壁 +5
+    weeks = [f"{today + dt.timedelta(days=7 * k):%m-%d}起" for k in range(5)]
+    assert chart_rows(panel(county_html, "30日内到期待签注")) == dict(
+        zip(weeks, [[2], [0], [0], [0], [1]]))
+    assert chart_rows(panel(station_html, "30日内到期待签注")) == dict(
+        zip(weeks, [[1], [0], [0], [0], [1]]))
+    # suspended per station for the county (the revoked one is not suspended); none for a
+    # station, whose own number is its table
+    assert chart_rows(panel(county_html, "使用功能中止")) == {"雄壁派出所": [2], "丹凤派出所": [1]}
+    assert "<svg" not in panel(station_html, "使用功能中止")
+    assert chart_rows(panel(county_html, "空白证件库存")) == {"丹凤派出所": [95], "雄壁派出所": [47]}
+    assert "<svg" not in panel(station_html, "空白证件库存")  # one station: its number
+    for html in (county_html, station_html):
+        for title in ("30日内到期待签注", "近12周暂住登记") + (
+                ("空白证件库存", "使用功能中止") if html is county_html else ()):
+            svg = re.search(r"(?s)<svg class=\"juzhu-chart-svg\"(.*?)</svg>", panel(html, title))
+            assert svg and 'role="img"' in svg.group(0) and "<title" in svg.group(1), title
+            assert "style=" not in svg.group(0)  # the CSP allows no inline style
+
+
+def test_registrations_chart_counts_each_week_on_time_and_late(web: Any, users: Any,
+                                                              ps: Any) -> None:
+    from plugins.public_security.dashboard import WEEKS, week_start
+
+    today = kernel.today()
+    admin, _ = users("county_admin")
+    monday = week_start(today)
+    plan = [(DANFENG_CODE, monday, 0), (DANFENG_CODE, monday, 0),  # this week: on time ×2
+            (DANFENG_CODE, monday - dt.timedelta(days=3), 40),  # last week: late
+            (DANFENG_CODE, monday - dt.timedelta(weeks=WEEKS), 0)]  # before the chart's span
+    for k, (division, registered_on, late_by) in enumerate(plan):
+        if registered_on > today:
+            registered_on = today
+        registration.register(db.session, holder=ps.holder(name=f"登记人{k}"),
+                              arrival_date=registered_on - dt.timedelta(days=late_by),
+                              residence_address="丹凤街道翠云社区3号",
+                              residence_division_code=division, registered_on=registered_on,
+                              actor=admin)
+    db.session.commit()
+    html = panel(login_as(web, users, "station_clerk").get("/admin/").text, "近12周暂住登记")
+    rows = chart_rows(html)
+    weeks = [f"{monday - dt.timedelta(weeks=k):%m-%d}" for k in range(WEEKS - 1, -1, -1)]
+    assert list(rows) == weeks  # twelve weeks, oldest first
+    assert rows[weeks[-1]] == [2, 0, 2] and rows[weeks[-2]] == [0, 1, 1]
+    assert sum(r[2] for r in rows.values()) == 3  # the one before the span is left out
+    assert numbers(html) == {"按时登记": 2, "逾期登记": 1}
+    # another station's clerk sees none of them
+    other = login_as(web, users, "station_clerk", org="station-530323102")
+    assert numbers(panel(other.get("/admin/").text, "近12周暂住登记")) == {"按时登记": 0,
+                                                                       "逾期登记": 0}
