@@ -99,7 +99,7 @@ ADMIN_VIEWS: dict[str, dict[str, dict[str, str]]] = {
     # 公安 (public_security)
     "public_security_registrations": _police({_CA: ALL, _SC: STATION}),
     "public_security_third_party_reports": _police(),
-    "public_security_applications": _police(),
+    "public_security_applications": _police({_CA: ALL, _SC: STATION}),
     "public_security_permits": _police(),
     "public_security_cards": _police(),
     "public_security_endorsements": _police(),

@@ -327,7 +327,9 @@ def test_the_auditor_reads_but_never_writes(web: Any, users: Any, two_stations: 
         assert client.get(f"{P}{endpoint}/new/").status_code == 302, endpoint
 
 
-READ_ONLY = ["third_party_reports", "applications", "permits", "cards", "card_reissues",
+# Applications have a create form (the counter's application, decided by the service) but
+# are never edited or deleted: tests/plugins/public_security/test_admin_applications.py.
+READ_ONLY = ["third_party_reports", "permits", "cards", "card_reissues",
              "address_changes", "fact_changes", "serial_uses", "checks"]
 
 
