@@ -102,7 +102,7 @@ ADMIN_VIEWS: dict[str, dict[str, dict[str, str]]] = {
     "public_security_applications": _police({_CA: ALL, _SC: STATION}),
     "public_security_permits": _police(),
     "public_security_cards": _police(),
-    "public_security_endorsements": _police(),
+    "public_security_endorsements": _police({_CA: ALL, _SC: STATION}),
     "public_security_card_reissues": _police(),
     "public_security_address_changes": _police(),
     "public_security_fact_changes": _police(),

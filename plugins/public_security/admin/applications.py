@@ -17,10 +17,8 @@ from typing import Any
 from flask_admin.form import BaseForm
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField,
-                     StringField)
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from core import api
 
@@ -28,6 +26,7 @@ from .. import application
 from ..materials import BASIS_NAMES, MATERIALS, PHOTOS_REQUIRED
 from ..models import Application
 from .base import ServiceCreateView, chosen, link, masked_id, yes_no
+from .fields import CheckboxList
 
 B11, B13 = "《办法》第十一条", "《办法》第十三条"
 
@@ -66,13 +65,6 @@ def _document(view: Any, context: Any, model: Any, name: str) -> Any:
     if model.outcome in DOCUMENTS:
         return link(f"/api/v1/applications/{model.id}/notice", DOCUMENTS[model.outcome])
     return ""
-
-
-class CheckboxList(SelectMultipleField):
-    """Several choices as a list of labelled checkboxes (keyboard: Tab and Space)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ApplicationForm(BaseForm):

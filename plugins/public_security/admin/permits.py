@@ -12,11 +12,23 @@ from typing import Any
 
 from flask import url_for
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_admin.form import BaseForm
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 from sqlalchemy import and_, or_, select
 
 from core import api
 
-from .base import StationScopedView, chosen, link, masked_id, yes_no
+from .. import endorsement, stations
+from ..materials import MATERIALS
+from .base import ServiceCreateView, StationScopedView, chosen, link, masked_id, yes_no
+from .fields import CheckboxList
+
+B14 = "《办法》第十四条"
+ENDORSEMENT_MATERIALS = ("id_card", "permit_card", "rental_contract", "property_certificate",
+                         "purchase_contract", "accommodation_certificate", "business_license",
+                         "labor_contract", "employment_certificate", "student_card",
+                         "school_certificate")
 
 #: Permits that fall due within this many days show on the dashboard (30日内到期待签注).
 DUE_DAYS = 30
@@ -114,8 +126,47 @@ class CardView(StationScopedView):
             select(api.Permit.id).where(api.Permit.station_id == station_id))
 
 
-class EndorsementView(StationScopedView):
-    """签注 (第十四条): done at the issuing station, so its rows are that station's."""
+class EndorsementForm(BaseForm):
+    """What 第十四条 asks at the counter: the permit, the day, the materials handed over."""
+
+    permit_number = StringField("居住证号码", validators=[DataRequired("请填写居住证号码"),
+                                                       Length(max=20)])
+    endorsed_on = DateField("签注日期", validators=[Optional()], description="不填则为今天")
+    materials = CheckboxList(
+        "提交材料（第十四条：居民身份证、居住证和居住地住址、就业或就读证明之一）",
+        choices=[(code, MATERIALS[code]) for code in ENDORSEMENT_MATERIALS])
+
+
+class EndorsementView(ServiceCreateView):
+    """签注 (第十四条): done at the issuing station, so its rows are that station's. The
+    counter's form calls the endorsement service (the window, lateness, the new validity
+    and the restarted residence date are its rules); after saving, the clerk sees the
+    permit with its new dates."""
+
+    write_roles = frozenset({"county_admin", "station_clerk"})
+    form = EndorsementForm
+    field_aliases = {"permit": "permit_number", "number": "permit_number"}
+
+    def call_service(self, session: Any, form: Any) -> Any:
+        number = form.permit_number.data.strip()
+        permit = session.scalar(select(api.Permit).where(api.Permit.number == number))
+        if permit is None:
+            raise api.RuleError("permit_number", "unknown_permit",
+                                f"居住证号码：未找到居住证 {number}（{B14}）", B14)
+        if not stations.acts_for(self.actor(), permit.station):
+            raise api.RuleError("permit_number", "wrong_station",
+                                f"居住证号码：签注应到原办证机关{permit.station.name}办理（{B14}）",
+                                B14)
+        return endorsement.endorse_permit(session, permit=permit,
+                                          endorsed_on=form.endorsed_on.data or api.today(),
+                                          materials=list(form.materials.data or []),
+                                          actor=self.actor())
+
+    def get_save_return_url(self, model: Any, is_created: bool = False) -> str:
+        """After saving: the permit, with its new validity and residence date."""
+        if is_created and model is not None:
+            return url_for("public_security_permits.details_view", id=model.permit_id)
+        return super().get_save_return_url(model, is_created)
 
     column_list = ["permit.number", "permit.holder.name", "endorsed_on", "late",
                    "valid_until_before", "valid_until_after", "station"]
