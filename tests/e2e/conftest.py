@@ -156,3 +156,12 @@ def watch(browser: Any, server: Server, request: pytest.FixtureRequest) -> Itera
 @pytest.fixture
 def page(watch: Watch) -> Any:
     return watch.page
+
+
+@pytest.fixture(scope="session")
+def county(server: Server) -> Any:
+    """The HTTP API with a county admin's token (test_print.County), for facts a flow needs
+    made beforehand, as another system would make them."""
+    from .test_print import County
+
+    return County(server)

@@ -36,6 +36,10 @@ def crawlable(path: str) -> bool:
 def crawl(watch: Watch) -> list[str]:
     """Open the menu's pages, then a few form pages of each; return every path opened."""
     watch.goto("/admin/")
+    toggles = watch.page.locator("nav a.dropdown-toggle")
+    for i in range(toggles.count()):  # open every menu: a toggle must run under the CSP too
+        toggles.nth(i).click()
+        watch.page.keyboard.press("Escape")
     menu = [p for p in watch.links("a[href^='/admin/']") if crawlable(p) and "?" not in p]
     opened: list[str] = ["/admin/"]
     forms: list[str] = []

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import secrets
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
 from .browser import Watch
@@ -59,15 +58,11 @@ class County:
             "arrival_date": (registered_on - dt.timedelta(days=2)).isoformat()})
         return holder["id"], registration
 
-    def apply(self, holder_id: int, materials: list[str]) -> dict[str, Any]:
+    def apply(self, holder_id: int, materials: list[str],
+              accepted_on: dt.date | None = None) -> dict[str, Any]:
         return self.post("/applications", {
-            "holder_id": holder_id, "accepted_on": dt.date.today().isoformat(),
+            "holder_id": holder_id, "accepted_on": (accepted_on or dt.date.today()).isoformat(),
             "basis": ["residence"], "materials": materials, "applicant": "self"})
-
-
-@pytest.fixture(scope="module")
-def county(server: Server) -> Iterator[County]:
-    yield County(server)
 
 
 def pdf_of(watch: Watch, path: str) -> Any:

@@ -26,7 +26,7 @@ from .. import application
 from ..materials import BASIS_NAMES, MATERIALS, PHOTOS_REQUIRED
 from ..models import Application
 from .base import ServiceCreateView, chosen, link, masked_id, yes_no
-from .fields import CheckboxList
+from .fields import AtLeastOne, CheckboxList
 
 B11, B13 = "《办法》第十一条", "《办法》第十三条"
 
@@ -71,9 +71,10 @@ class ApplicationForm(BaseForm):
     holder_id_number = StringField(
         "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)],
         description="持证人须已在本所办理暂住登记（《办法》第十三条）")
-    accepted_on = DateField("受理日期", validators=[Optional()], description="不填则为今天")
-    basis = CheckboxList("申领条件（第十一条）", choices=list(BASIS_NAMES.items()),
-                         validators=[InputRequired("请至少选择一项申领条件")])
+    accepted_on = DateField("受理日期", default=api.today,
+                            validators=[Optional()], description="默认今天")
+    basis = CheckboxList("申领条件（第十一条，至少一项）", choices=list(BASIS_NAMES.items()),
+                         validators=[AtLeastOne("请至少选择一项申领条件（《办法》第十一条）")])
     materials = CheckboxList(
         "提交材料（第十二条）",
         choices=[(code, name) for code, name in MATERIALS.items() if code != "photo"])

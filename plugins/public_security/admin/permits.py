@@ -131,7 +131,8 @@ class EndorsementForm(BaseForm):
 
     permit_number = StringField("居住证号码", validators=[DataRequired("请填写居住证号码"),
                                                        Length(max=20)])
-    endorsed_on = DateField("签注日期", validators=[Optional()], description="不填则为今天")
+    endorsed_on = DateField("签注日期", default=api.today,
+                            validators=[Optional()], description="默认今天")
     materials = CheckboxList(
         "提交材料（第十四条：居民身份证、居住证和居住地住址、就业或就读证明之一）",
         choices=[(code, MATERIALS[code]) for code in ENDORSEMENT_MATERIALS])

@@ -46,8 +46,8 @@ class RegistrationForm(BaseForm):
     residence_division_code = StringField(
         "居住地区划代码", description="12位社区（村）代码或9位乡镇（街道）代码",
         validators=[DataRequired("请填写居住地区划代码"), Length(max=12)])
-    registered_on = DateField("登记日期", validators=[Optional()],
-                              description="不填则为今天")
+    registered_on = DateField("登记日期", default=api.today, validators=[Optional()],
+                              description="默认今天")
 
 
 class RegistrationView(ServiceCreateView):

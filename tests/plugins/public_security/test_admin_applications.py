@@ -42,7 +42,7 @@ def registered(ps: Any, station: str = DANFENG) -> Any:
 def test_the_form_is_labelled_and_defaults_to_two_photos_and_self(web: Any, users: Any,
                                                                    ps: Any) -> None:
     html = login_as(web, users, "station_clerk").get(NEW).text
-    for label in ("公民身份号码", "受理日期", "申领条件（第十一条）", "提交材料（第十二条）",
+    for label in ("公民身份号码", "受理日期", "申领条件（第十一条，至少一项）", "提交材料（第十二条）",
                   "证件照张数（需2张）", "申领人", "代办人公民身份号码"):
         assert label in text_of(html), label
     assert re.search(r'<input[^>]*id="accepted_on"[^>]*type="date"', html) or \
@@ -50,8 +50,10 @@ def test_the_form_is_labelled_and_defaults_to_two_photos_and_self(web: Any, user
     assert re.search(r'id="photos"[^>]*value="2"', html) or re.search(r'value="2"[^>]*id="photos"',
                                                                       html)
     assert re.search(r'<option selected value="self">', html)
-    # every checkbox has its label (keyboard and screen reader)
+    # every checkbox has its label (keyboard and screen reader), and none is "required" (the
+    # browser would demand every box of the list)
     for box in re.findall(r'<input[^>]*type="checkbox"[^>]*>', html):
+        assert "required" not in box, box
         box_id = re.search(r'id="([^"]+)"', box).group(1)
         assert f'for="{box_id}"' in html, box
 
