@@ -17,6 +17,11 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core import audit
+from core.admin.counting import capped_count_query
+from core.admin.search import KINDS as SEARCH_KINDS
+from core.admin.search import SearchField, default_kind
+from core.admin.search import criterion as search_criterion
+from core.admin.search import placeholder as search_hint
 from core.db import db
 
 log = logging.getLogger(__name__)
@@ -199,9 +204,44 @@ class SecureModelView(AccessMixin, ModelView):
         return query if criterion is None else query.filter(criterion)
 
     def get_count_query(self) -> Any:
+        """Counts at most ``counting.CAP + 1`` rows (never a whole big table per page)."""
         criterion = self.scope()
-        query = super().get_count_query()
+        query = capped_count_query(self.db_session, self.model)
         return query if criterion is None else query.filter(criterion)
+
+    # search: indexed (core/admin/search.py). A clerk types a full ID number or the start
+    # of a name; no substring search over big tables.
+    #: searchable column → kind ("id_number", "prefix", "exact", "contains"); a column not
+    #: named gets search.default_kind (ID numbers, names by prefix, other columns exact)
+    column_search_kinds: dict[str, str] = {}
+
+    def init_search(self) -> bool:
+        from flask_admin.contrib.sqla import tools
+
+        supported = super().init_search()
+        self._indexed_search: list[SearchField] = []
+        for name in self.column_searchable_list or ():
+            attr, path = tools.get_field_with_path(self.model, name)
+            kind = self.column_search_kinds.get(name) or default_kind(name)
+            if kind not in SEARCH_KINDS:
+                raise ValueError(f"{type(self).__name__}: unknown search kind {kind!r}")
+            for column in tools.get_columns_for_field(attr):
+                self._indexed_search.append(SearchField(name, column, tuple(path), kind))
+        return supported
+
+    def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any,
+                      search: str) -> Any:
+        dialect = self.db_session.get_bind().dialect.name
+        keys = inspect(self.model).primary_key
+        found = search_criterion(self._indexed_search, search, dialect,
+                                 keys[0] if len(keys) == 1 else None)
+        if found is None:
+            return query, count_query, joins, count_joins
+        return (query.filter(found), None if count_query is None else count_query.filter(found),
+                joins, count_joins)
+
+    def search_placeholder(self) -> str | None:
+        return search_hint(self._indexed_search, self.column_labels or {})
 
     def get_one(self, id: Any) -> Any:
         criterion = self.scope()

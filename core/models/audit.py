@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import db
@@ -13,17 +13,21 @@ from core.db import db
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("county_code", "seq", name="uq_audit_event_county_seq"),)
+    __table_args__ = (
+        UniqueConstraint("county_code", "seq", name="uq_audit_event_county_seq"),
+        # the admin's search: an actor or an object exactly, an action by prefix ("holder.")
+        Index("ix_audit_event_action", "action", postgresql_ops={"action": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     county_code: Mapped[str] = mapped_column(String(6))
     seq: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
-    actor: Mapped[str] = mapped_column(String(80))
+    actor: Mapped[str] = mapped_column(String(80), index=True)
     org: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(80))
     entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str | None] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(40), index=True)
     old: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     new: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, func
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db
@@ -22,6 +22,11 @@ SEXES = {"male": "男", "female": "女"}
 
 class Holder(db.Model):
     __tablename__ = "holder"
+    __table_args__ = (
+        # The admin's name-prefix search (core/admin/search.py): a range on SQLite, LIKE
+        # 'term%' on PostgreSQL, whose pattern opclass serves it under any collation.
+        Index("ix_holder_name", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # 100 code points: names may hold rare GB 18030 characters outside the BMP.

@@ -82,7 +82,7 @@ class Endorsement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     permit_id: Mapped[int] = mapped_column(ForeignKey("permit.id"), index=True)
-    station_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     endorsed_on: Mapped[dt.date] = mapped_column(Date)
     late: Mapped[bool] = mapped_column(Boolean)
     valid_until_before: Mapped[dt.date] = mapped_column(Date)

@@ -61,6 +61,7 @@ class ElectionView(ServiceView):
                      "held_on": "选举日", "registration_closes_on": "报名截止日期",
                      "applications": "参选申请", "voters": "列入名单", "created_at": "录入时间"}
     column_searchable_list = ["name", "division_code"]
+    column_search_kinds = {"name": "contains", "division_code": "prefix"}  # a small table
     column_filters = ["held_on", "kind"]
     column_choices = {"kind": list(KINDS.items())}
     column_sortable_list = ["name", "held_on", "registration_closes_on"]

@@ -68,6 +68,7 @@ class ServiceLogView(api.DepartmentServiceView):
                      "recorded_by": "登记人", "created_at": "登记时间",
                      "holder_id_number": "持证人公民身份号码"}
     column_searchable_list = ["provider"]
+    column_search_kinds = {"provider": "prefix"}  # the start of the provider's name
     column_filters = ["served_on"]
     column_sortable_list = ["served_on", "provider", "created_at"]
     column_default_sort = [("served_on", True), ("id", True)]

@@ -70,6 +70,7 @@ class EmploymentView(ServiceView):
                      "started_on": "开始日期", "ended_on": "结束日期", "insured": "社会保险",
                      "recorded_by": "登记人", "created_at": "录入时间"}
     column_searchable_list = ["employer", "holder.name", "holder.id_number"]
+    column_search_kinds = {"employer": "prefix"}  # a full ID number, or the start of a name
     column_filters = ["started_on", "ended_on", "insured"]
     column_formatters = {
         "holder.name": _holder_name,
@@ -114,6 +115,7 @@ class TrainingView(ServiceView):
                      "on": "日期", "provider": "提供机构", "note": "备注", "recorded_by": "登记人",
                      "created_at": "录入时间"}
     column_searchable_list = ["provider", "holder.name", "holder.id_number"]
+    column_search_kinds = {"provider": "prefix"}  # a full ID number, or the start of a name
     column_filters = ["kind", "on"]
     column_choices = {"kind": list(TRAINING_KINDS.items())}
     column_formatters = {

@@ -328,7 +328,8 @@ def test_search_holders_by_id_number_and_name(web: Any, users: Any, two_holders:
     assert names(zhao_number) == {"赵明轩"}
     assert names(qian_number) == {"钱晓梅"}
     assert names("赵明轩") == {"赵明轩"}
-    assert names("晓梅") == {"钱晓梅"}
+    assert names("钱晓") == {"钱晓梅"}
+    assert names("晓梅") == set()  # the start of a name, not any part (indexed search)
     assert names("000000000000000000") == set()
 
 

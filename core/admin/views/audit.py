@@ -17,5 +17,7 @@ class AuditEventView(SecureModelView):
                      "old": "原值", "new": "新值", "prev_hash": "前一封印", "key_id": "密钥",
                      "seal": "封印"}
     column_searchable_list = ["actor", "action", "entity_id"]
+    # indexed (core_0005): an actor or an object id exactly, an action by its start
+    column_search_kinds = {"actor": "exact", "action": "prefix", "entity_id": "exact"}
     column_filters = ["action", "entity", "actor", "at"]
     column_default_sort = ("id", True)

@@ -41,6 +41,7 @@ class ParameterValueView(DepartmentModelView):
                      "created_at": "录入时间"}
     column_default_sort = [("name", False), ("start_on", True)]
     column_searchable_list = ("source",)
+    column_search_kinds = {"source": "contains"}  # a small table: any part of the source
     column_filters = ("start_on",)
 
     def __init__(self, *, plugin: str, category: str, department: str) -> None:

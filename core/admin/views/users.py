@@ -37,6 +37,7 @@ class UserView(SecureModelView):
     column_labels = {"username": "用户名", "roles": "角色", "org": "所属单位", "active": "启用",
                      "created_at": "创建时间", "login_lock": "登录锁定", "new_password": "新密码", "role_name": "角色"}
     column_searchable_list = ["username"]
+    column_search_kinds = {"username": "contains"}  # a small table: any part of the name
     form_columns = ["username", "role_name", "org", "active", "new_password"]
     form_extra_fields = {
         "role_name": SelectField("角色", choices=[(r.name, r.title) for r in ROLES.values()]),

@@ -21,6 +21,7 @@ class CheckView(StationScopedView):
                      "place": "查验地点", "result": "查验结果", "action": "处置",
                      "officer": "查验民警", "org": "所属单位"}
     column_searchable_list = ["place", "permit.number"]
+    column_search_kinds = {"place": "prefix"}  # the start of the place; a permit number exactly
     column_filters = ["action", "checked_at"]
     column_choices = {"action": list(ACTIONS.items())}
     column_formatters = {"action": chosen("action", ACTIONS),

@@ -138,6 +138,7 @@ class StockIssueView(ServiceCreateView):
     column_labels = {"issued_on": "领用日期", "station": "派出所", "recipient": "领用人",
                      "quantity": "数量", "serial_from": "起始编号", "serial_to": "终止编号"}
     column_searchable_list = ["recipient"]
+    column_search_kinds = {"recipient": "contains"}  # a small table: any part of the name
     column_filters = ["issued_on"]
     form = StockIssueForm
     field_aliases = {"issued_on": "on"}
