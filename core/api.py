@@ -35,9 +35,12 @@ from core.parameters import DatedValue, Parameter, ParameterError
 from core.parameters import value as parameter_value
 from core.http.errors import ApiError
 from core.http.routing import ALL_ROLES, ApiBlueprint
+from core.generate import GeneratedHolder, PermitDates, Population
 from core.holders import DuplicateIdNumber, HolderFacts, create_holder
 from core.holders import validate as validate_holder
 from core.http.schema import In, IsoDate, Out, ReasonOut, field
+from core.http.schema import translate as validation_messages
+from core.admin.base import csv_cell
 from core.photos import photo_data_uri
 from core.models import (Card, Endorsement, Holder, OrgUnit, Permit, PermitStatusEvent,
                          Residence, User)
@@ -122,4 +125,18 @@ __all__ = [
     "parameter_view", "explanation_view", "DepartmentView", "DepartmentModelView",
     "DepartmentServiceView", "refuse_on_field",
     "decide", "parameter_on", "insert_new",
+    "Population", "GeneratedHolder", "PermitDates",
 ]
+
+# Bulk import (plugins/public_security/importer.py and its later admin upload): the holder
+# request model (loaded lazily: its module imports this one), the API's Chinese 422 texts for
+# a pydantic error, and the formula-escaped CSV cell of the admin's export.
+__all__ += ["HolderIn", "validation_messages", "csv_cell"]
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    if name == "HolderIn":
+        from core.defaults.holders_api import HolderIn
+
+        return HolderIn
+    raise AttributeError(f"module 'core.api' has no attribute {name!r}")

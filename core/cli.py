@@ -128,12 +128,13 @@ def build_cli(app: Flask) -> click.Group:
         count = db.session.scalar(select(func.count()).select_from(AuditEvent))
         click.echo(f"审计链完好：{count} 条事件，封印全部正确")
 
-    from core import backup, plugin_kit
+    from core import backup, generate_cli, plugin_kit
     from core.batch_cli import add_commands
 
     add_commands(cli, app, _fail)
     backup.add_commands(cli, app, _fail)  # juzhu backup / juzhu restore
     plugin_kit.add_commands(cli, app, _fail)  # juzhu plugin new
+    generate_cli.add_commands(cli, app, _fail)  # juzhu demo generate
     app.extensions["juzhu"].hooks.cli_commands(cli)
     return cli
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from core.dashboard import DashboardPanel
     from core.entitlements import Entitlement
+    from core.generate import Population
     from core.parameters import Parameter
     from core.models import Card, Endorsement, Permit, Residence, User
     from core.plugins import PluginManager
@@ -125,6 +126,17 @@ class Hooks:
         # names it in its module's SEED_AFTER and runs after it.
         self._collect("seed_demo", order=_seed_order, session=session, profile=profile,
                       as_of=as_of)
+
+    def generate_demo(self, *, session: "Session", population: "Population") -> None:
+        # The same order as seed_demo: the kernel's holders first, the police's permits
+        # before the departments' rows that stand on them (SEED_AFTER).
+        self._collect("generate_demo", order=_seed_order, session=session,
+                      population=population)
+
+    def generate_demo_plugins(self) -> list[str]:
+        """The plugins that generate, in the order they run (for the progress bar)."""
+        return [impl.plugin_name
+                for impl in _seed_order(self.pm.hook.generate_demo.get_hookimpls())]
 
     def permit_issued(self, *, permit: "Permit", card: "Card", actor: "User | None",
                       session: "Session") -> None:

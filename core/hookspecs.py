@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # imports for annotations only; plugins need not import these
 
     from core.dashboard import DashboardPanel
     from core.entitlements import Entitlement
+    from core.generate import Population
     from core.parameters import Parameter
     from core.models import Card, Endorsement, Permit, Residence, User
     from core.profile import Profile
@@ -164,6 +165,28 @@ def seed_demo(session: "Session", profile: "Profile", as_of: dt.date) -> None:
     Returns: nothing. Runs after the kernel's own demo data (org units, users, holders), once,
     on the first ``init --demo`` of a database; after the plugins named in the module's
     ``SEED_AFTER`` tuple, if any. Not ``firstresult``: every plugin seeds.
+    """
+
+
+@hookspec
+def generate_demo(session: "Session", population: "Population") -> None:
+    """Add this plugin's bulk synthetic rows for the holders the kernel generated
+    (``juzhu demo generate --holders N``).
+
+    Parameters:
+        session: the session of the generating transaction (one for the whole run); do not
+            commit.
+        population: the generated holders and the tools to write for them
+            (:class:`core.api.Population`): ``holders()`` yields them in chunks with their
+            residence, ``permits_of(chunk)`` their latest permits, ``rng(name)`` a seeded
+            generator, ``new_id_number(...)`` a fresh GB 11643 number, ``next_id(table)`` and
+            ``bulk_insert(table, rows, columns)`` fast inserts with explicit ids, ``as_of``
+            (nothing may be dated after it) and ``progress(n)`` after each chunk.
+
+    Returns: nothing. Runs after the kernel's part (holders and residences), in registration
+    order, after the plugins named in the module's ``SEED_AFTER`` tuple (as ``seed_demo``).
+    Rows must keep the invariants the plugin's services keep. Not ``firstresult``: every
+    plugin generates.
     """
 
 

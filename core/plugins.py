@@ -28,6 +28,7 @@ DEFAULT_PLUGINS = (
     "core.defaults.admin_views",
     "core.defaults.dashboard",
     "core.defaults.demo",
+    "core.defaults.generate",
 )
 
 

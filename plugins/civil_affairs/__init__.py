@@ -76,3 +76,10 @@ def permit_endorsed(permit: Any, endorsement: Any, actor: Any, session: Any) -> 
 
     reassess(session, permit.holder_id, endorsement.endorsed_on or api.today(), actor,
              "permit_endorsed")
+
+
+@api.hookimpl
+def generate_demo(session: Any, population: api.Population) -> None:
+    from .generate import generate
+
+    generate(session, population)

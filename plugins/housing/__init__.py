@@ -58,3 +58,10 @@ def seed_demo(session: Any, profile: Any, as_of: Any) -> None:
     from .demo import seed
 
     seed(session, profile, as_of)
+
+
+@api.hookimpl
+def generate_demo(session: Any, population: api.Population) -> None:
+    from .generate import generate
+
+    generate(session, population)

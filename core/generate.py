@@ -1,0 +1,310 @@
+"""``juzhu demo generate --holders N``: bulk synthetic data for benchmarks and load tests.
+
+The kernel makes the holders and their residences (``core.defaults.generate``); every plugin
+adds its part through the ``generate_demo`` hook, reading the generated holders in chunks from
+a :class:`Population` and writing rows with :meth:`Population.bulk_insert` (executemany on
+SQLite, COPY on PostgreSQL). Rows are written with explicit ids, bypassing the service
+functions (a million service calls would take hours) but keeping their invariants; the run
+is one transaction and one audit event (``demo.generate``), never one per row.
+
+Generating appends after the highest holder id, so it can run again on the same database:
+ID numbers never collide, because each birth date's sequence codes continue above the highest
+one already used (:class:`IdNumbers`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+
+from sqlalchemy import JSON, Date, Table, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from core.models import Holder, Permit, Residence
+from core.profile import Profile
+from core.rules import age_on, id_check_char, permit_status
+
+CHUNK = 5000  # holders per chunk read by a plugin, rows per executemany batch
+BASIS = "juzhu demo generate（合成演示数据）"
+
+
+class IdNumbers:
+    """GB 11643 numbers unique by construction: per birth date, sequence codes (the 15th–17th
+    digits; the 17th odd for men) continue above every code already used on that date in any
+    region, so a new number can equal no earlier one whatever its region code."""
+
+    def __init__(self, used: Mapping[dt.date, int]) -> None:
+        self._next = {day: seq // 2 + 1 for day, seq in used.items()}
+
+    @classmethod
+    def from_database(cls, session: Session) -> "IdNumbers":
+        seq = func.max(func.substr(Holder.id_number, 15, 3))
+        rows = session.execute(select(Holder.birth_date, seq).group_by(Holder.birth_date))
+        return cls({day: int(top) for day, top in rows if top and top.isdigit()})
+
+    def new(self, region: str, birth: dt.date, sex: str) -> tuple[str, dt.date]:
+        """A fresh number for ``region``/``sex`` born on ``birth``; when that day's 500 codes
+        are spent the birth date moves a day earlier. Returns (number, birth date used)."""
+        while True:
+            n = self._next.get(birth, 0)
+            if n < 500:
+                self._next[birth] = n + 1
+                first17 = f"{region}{birth:%Y%m%d}{n * 2 + (1 if sex == 'male' else 0):03d}"
+                return first17 + id_check_char(first17), birth
+            birth -= dt.timedelta(days=1)
+
+
+class GeneratedHolder(NamedTuple):
+    """One generated holder as plugins read it (the kernel's facts, not the ORM object; a
+    tuple, because a million of them are made per plugin)."""
+
+    id: int
+    name: str
+    sex: str
+    birth_date: dt.date
+    id_number: str
+    hukou_division_code: str
+    phone: str | None
+    residence_id: int
+    residence_address: str
+    residence_division_code: str
+    arrived_on: dt.date
+
+
+class PermitDates(NamedTuple):
+    """A holder's latest permit: what a department needs to decide a row as of a day."""
+
+    id: int
+    number: str
+    station_id: int
+    issued_on: dt.date
+    valid_until: dt.date
+    continuous_residence_since: dt.date
+    revoked_on: dt.date | None
+
+    def valid_on(self, day: dt.date) -> bool:
+        """The permit's status on ``day`` from its current dates (《办法》第十四条)."""
+        return self.issued_on <= day and permit_status(self.valid_until, day,
+                                                       self.revoked_on) == "valid"
+
+
+@dataclass
+class Population:
+    """What a ``generate_demo`` implementation gets: the generated holders and the tools to
+    add rows for them quickly.
+
+    ``first_id`` … ``first_id + count - 1`` are the new holders' ids; ``as_of`` the day the
+    data is built around (nothing is dated after it); ``random`` the run's seeded generator
+    (use :meth:`rng` for a plugin's own stream, so that one plugin's draws do not shift
+    another's); ``profile`` the county; ``progress`` is called with the number of holders a
+    plugin has finished, chunk by chunk.
+    """
+
+    session: Session
+    profile: Profile
+    as_of: dt.date
+    seed: int
+    first_id: int
+    count: int
+    progress: Callable[[int], None] = lambda n: None
+    random: random.Random = field(init=False)
+    ids: IdNumbers = field(init=False)
+    rows: dict[str, int] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.random = self.rng("kernel")
+        self.ids = IdNumbers.from_database(self.session)
+        self._explicit_ids: set[str] = set()
+        self._ages: dict[dt.date, int] = {}
+
+    # -- reading ------------------------------------------------------------------------
+    @property
+    def holder_ids(self) -> range:
+        return range(self.first_id, self.first_id + self.count)
+
+    def age(self, birth: dt.date) -> int:
+        """Age in full years (周岁) on ``as_of`` of someone born on ``birth`` (cached: a
+        million holders share some 30,000 birth dates)."""
+        age = self._ages.get(birth)
+        if age is None:
+            age = self._ages[birth] = age_on(birth, self.as_of)
+        return age
+
+    def rng(self, name: str) -> random.Random:
+        """A generator seeded by the run's seed and ``name`` (e.g. the plugin's name)."""
+        return random.Random(f"{self.seed}:{name}")
+
+    def holders(self, size: int = CHUNK) -> Iterator[list[GeneratedHolder]]:
+        """The generated holders with their (only) residence, in id order, ``size`` at a time.
+        Each chunk is read whole before it is handed out, so the caller may write between
+        chunks (SQLite allows no write under an open read of the same tables)."""
+        h, r = Holder, Residence
+        for start in range(self.first_id, self.first_id + self.count, size):
+            stop = min(start + size, self.first_id + self.count)
+            rows = self.session.execute(
+                select(h.id, h.name, h.sex, h.birth_date, h.id_number, h.hukou_division_code,
+                       h.phone, r.id, r.address, r.division_code, r.from_date)
+                .join(r, r.holder_id == h.id)
+                .where(h.id >= start, h.id < stop).order_by(h.id)).all()
+            yield [GeneratedHolder._make(row) for row in rows]
+
+    def permits_of(self, holders: Sequence[GeneratedHolder]) -> dict[int, PermitDates]:
+        """The latest permit of each of ``holders`` that has one (by issue date, then id)."""
+        if not holders:
+            return {}
+        p = Permit
+        rows = self.session.execute(
+            select(p.holder_id, p.id, p.number, p.station_id, p.issued_on, p.valid_until,
+                   p.continuous_residence_since, p.revoked_on)
+            .where(p.holder_id >= holders[0].id, p.holder_id <= holders[-1].id)
+            .order_by(p.holder_id, p.issued_on, p.id)).all()
+        return {row[0]: PermitDates._make(row[1:]) for row in rows}
+
+    # -- writing ------------------------------------------------------------------------
+    def new_id_number(self, region: str, birth: dt.date, sex: str) -> tuple[str, dt.date]:
+        """A valid GB 11643 number no holder has and no other generated person got; the birth
+        date may move a few days earlier when a day's codes run out (it is returned)."""
+        return self.ids.new(region, birth, sex)
+
+    def next_id(self, table: Any) -> int:
+        """The first free integer id of ``table`` (a model or Table): rows written with
+        explicit ids from here on (the PostgreSQL sequence is moved past them at the end)."""
+        t = _table(table)
+        return (self.session.scalar(select(func.max(t.c.id))) or 0) + 1
+
+    def bulk_insert(self, table: Any, rows: Iterable[Mapping[str, Any] | Sequence[Any]],
+                    columns: Sequence[str] | None = None) -> int:
+        """Insert ``rows`` into ``table`` (a model or Table) in the run's transaction, fast:
+        ``executemany`` in batches on SQLite, ``COPY … FROM STDIN`` on PostgreSQL. Rows are
+        mappings, or sequences in the order of ``columns``. Values are converted by the
+        columns' SQLAlchemy types (dates, booleans, JSON, decimals). Returns the row count."""
+        t = _table(table)
+        it = iter(rows)
+        if columns is None:
+            first = next(it, None)
+            if first is None:
+                return 0
+            columns = list(first)  # type: ignore[arg-type]
+            keys = list(columns)
+            it = (tuple(r[k] for k in keys) for r in _chain(first, it))  # type: ignore[index]
+        if "id" in columns:
+            self._explicit_ids.add(t.name)
+        conn = self.session.connection()
+        raw = conn.connection.driver_connection
+        dialect = conn.dialect
+        if dialect.name == "postgresql":
+            n = _copy(raw, t, list(columns), it)
+        else:
+            n = _executemany(raw, t, list(columns), it, dialect)
+        self.rows[t.name] = self.rows.get(t.name, 0) + n
+        return n
+
+    def finish(self) -> None:
+        """Move PostgreSQL's id sequences past the explicit ids written (SQLite needs nothing:
+        its rowids continue from the highest one)."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        for name in sorted(self._explicit_ids):
+            self.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                f"(SELECT max(id) FROM \"{name}\"))"))
+
+
+def _table(table: Any) -> Table:
+    return table if isinstance(table, Table) else table.__table__
+
+
+def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
+
+
+def _batches(rows: Iterator[Sequence[Any]], size: int = CHUNK) -> Iterator[list[Sequence[Any]]]:
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _executemany(raw: Any, t: Table, columns: list[str], rows: Iterator[Sequence[Any]],
+                 dialect: Any) -> int:
+    sql = str(insert(t).compile(dialect=dialect, column_keys=columns))
+    # SQLite stores dates as ISO text, which date.isoformat() writes faster than the type's
+    # own formatter (same text for years 1000–9999).
+    procs = [_iso if isinstance(t.c[c].type, Date) else t.c[c].type.bind_processor(dialect)
+             for c in columns]
+    convert = [(i, p) for i, p in enumerate(procs) if p is not None]
+    cur = raw.cursor()
+    n = 0
+    try:
+        for batch in _batches(rows):
+            if convert:
+                out = []
+                for row in batch:
+                    row = list(row)
+                    for i, p in convert:
+                        row[i] = p(row[i])
+                    out.append(row)
+                batch = out
+            cur.executemany(sql, batch)
+            n += len(batch)
+    finally:
+        cur.close()
+    return n
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _copy(raw: Any, t: Table, columns: list[str], rows: Iterator[Sequence[Any]]) -> int:
+    as_json = [i for i, c in enumerate(columns) if isinstance(t.c[c].type, JSON)]
+    cols = ", ".join(f'"{c}"' for c in columns)
+    n = 0
+    with raw.cursor() as cur:
+        with cur.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as copy:
+            for row in rows:
+                if as_json:
+                    row = list(row)
+                    for i in as_json:
+                        if row[i] is not None:
+                            row[i] = json.dumps(row[i], ensure_ascii=False)
+                copy.write_row(row)
+                n += 1
+    return n
+
+
+@dataclass(frozen=True)
+class Result:
+    first_id: int
+    count: int
+    seed: int
+    as_of: dt.date
+    rows: dict[str, int]
+
+
+def generate(session: Session, hooks: Any, profile: Profile, *, holders: int, seed: int,
+             as_of: dt.date, progress: Callable[[int], None] | None = None) -> Result:
+    """Generate ``holders`` holders and every plugin's rows for them, audited once as
+    ``demo.generate``, in the caller's transaction (the caller commits)."""
+    from core import audit
+
+    first = (session.scalar(select(func.max(Holder.id))) or 0) + 1
+    population = Population(session, profile, as_of, seed, first, holders,
+                            progress=progress or (lambda n: None))
+    if session.get_bind().dialect.name == "sqlite":
+        # a large page cache: the unique indexes (ID numbers, serials) take random inserts
+        session.execute(text("PRAGMA cache_size = -262144"))
+    hooks.generate_demo(session=session, population=population)
+    population.finish()
+    audit.record(session, action="demo.generate", entity="holder", entity_id=None, new={
+        "holders": holders, "seed": seed, "as_of": as_of, "first_holder_id": first,
+        "last_holder_id": first + holders - 1, "rows": dict(sorted(population.rows.items()))})
+    return Result(first, holders, seed, as_of, dict(population.rows))
