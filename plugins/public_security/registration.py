@@ -126,6 +126,87 @@ def authorize_report(actor: Any) -> None:
         raise api.ApiError(403, "forbidden", f"无权录入第三方报送：由公安机关或协助单位录入（{B10}）")
 
 
+# ------------------------------------------------------------------- registration check
+
+@dataclass(frozen=True)
+class RegistrationPlan:
+    """What the checks of one registration decided, before anything is written."""
+
+    code: str  # the residence division code, stripped
+    classification: Any  # 第二条: floating, with its reason
+    on_time: bool
+    deadline: Any  # rules.Deadline: the 5th working day after arrival, provisional or not
+    station: Any  # the station of the residence's township
+
+
+class RegistrationFacts:
+    """What the checks read beyond the request: the county's divisions, the working-day
+    calendar and the stations. The service makes one per act; a bulk import makes one per
+    file and memoises (``memo=True``) — the rules are pure functions of these facts, so
+    asking twice gives the same answer."""
+
+    def __init__(self, session: Session, *, memo: bool = False) -> None:
+        self.session = session
+        self.divisions = api.profile().divisions
+        self.calendar = api.official_calendar(session)
+        self._memo = memo
+        self._classes: dict[tuple[str, str], Any] = {}
+        self._deadlines: dict[tuple[dt.date, dt.date], tuple[bool, Any]] = {}
+        self._stations: dict[str, Any] = {}
+
+    def classify(self, hukou_code: str, residence_code: str) -> Any:
+        key = (hukou_code, residence_code)
+        if key not in self._classes:
+            found = api.rules.classify_floating(hukou_code, residence_code, self.divisions)
+            if not self._memo:
+                return found
+            self._classes[key] = found
+        return self._classes[key]
+
+    def on_time(self, arrival_date: dt.date, registered_on: dt.date) -> tuple[bool, Any]:
+        key = (arrival_date, registered_on)
+        if key not in self._deadlines:
+            found = api.rules.is_on_time(arrival_date, registered_on, WORKING_DAYS,
+                                         self.calendar)
+            if not self._memo:
+                return found
+            self._deadlines[key] = found
+        return self._deadlines[key]
+
+    def station(self, code: str) -> Any:
+        if code not in self._stations:
+            found = stations.station_for_division(self.session, code)
+            if not self._memo:
+                return found
+            self._stations[code] = found
+        return self._stations[code]
+
+
+def check_registration(facts: RegistrationFacts, *, hukou_division_code: str,
+                       arrival_date: dt.date, residence_division_code: str,
+                       registered_on: dt.date, current_from: dt.date | None) -> RegistrationPlan:
+    """Every rule a registration must pass (第十条, 第二条), in the order the API applies them;
+    the first failure raises a RuleError naming field and article. ``current_from`` is the
+    start of the person's current residence (None for someone with none). The one check of
+    both :func:`register` and the bulk import (``importer.py``)."""
+    check_order(arrival_date, registered_on, field="arrival_date", label="到达日期",
+                later_label="登记日期", code="arrival_after_registration")
+    classification = facts.classify(hukou_division_code, residence_division_code)
+    require_floating(classification)
+    code = residence_division_code.strip()
+    check_after_current_residence(arrival_date, current_from)
+    on_time, deadline = facts.on_time(arrival_date, registered_on)
+    station = facts.station(code)
+    if station is None:  # the profile names a township whose station was never seeded
+        raise LookupError(f"no police station for division {code}: run `juzhu init`")
+    return RegistrationPlan(code, classification, on_time, deadline, station)
+
+
+def reporter_org_id(actor: Any) -> int | None:
+    """The assisting party an assistant reports for (第五条); None for police."""
+    return actor.org_id if getattr(actor, "role", None) == "assistant" else None
+
+
 # ----------------------------------------------------------------------------- services
 
 def register(session: Session, *, holder: Any, arrival_date: dt.date, residence_address: str,
@@ -133,23 +214,18 @@ def register(session: Session, *, holder: Any, arrival_date: dt.date, residence_
     """Register a floating person's arrival (第十条): a new residence, the registration with its
     receipt number, deadline and on-time flag, and one audit event.
 
-    Late registrations are accepted and marked late. Validates everything before writing;
-    does not authorise the actor (see :func:`authorize_registration`) and does not commit.
+    Late registrations are accepted and marked late. Validates everything before writing
+    (:func:`check_registration`); does not authorise the actor (see
+    :func:`authorize_registration`) and does not commit.
     """
-    check_order(arrival_date, registered_on, field="arrival_date", label="到达日期",
-                later_label="登记日期", code="arrival_after_registration")
-    classification = api.rules.classify_floating(
-        holder.hukou_division_code, residence_division_code, api.profile().divisions)
-    require_floating(classification)
-    code = residence_division_code.strip()
     current = session.scalars(select(api.Residence).where(
         api.Residence.holder_id == holder.id, api.Residence.to_date.is_(None))).all()
-    check_after_current_residence(arrival_date, max((r.from_date for r in current), default=None))
-    on_time, deadline = api.rules.is_on_time(arrival_date, registered_on, WORKING_DAYS,
-                                             api.official_calendar(session))
-    station = stations.station_for_division(session, code)
-    if station is None:  # the profile names a township whose station was never seeded
-        raise LookupError(f"no police station for division {code}: run `juzhu init`")
+    plan = check_registration(
+        RegistrationFacts(session), hukou_division_code=holder.hukou_division_code,
+        arrival_date=arrival_date, residence_division_code=residence_division_code,
+        registered_on=registered_on, current_from=max((r.from_date for r in current),
+                                                      default=None))
+    code, station, on_time = plan.code, plan.station, plan.on_time
 
     for old in current:
         old.to_date = arrival_date
@@ -162,10 +238,10 @@ def register(session: Session, *, holder: Any, arrival_date: dt.date, residence_
                                              registered_on.year),
         holder_id=holder.id, station_id=station.id, arrival_date=arrival_date,
         registered_on=registered_on, residence_address=residence_address,
-        residence_division_code=code, deadline=deadline.deadline, on_time=on_time,
-        provisional=deadline.provisional, floating_reason=classification.reason,
+        residence_division_code=code, deadline=plan.deadline.deadline, on_time=on_time,
+        provisional=plan.deadline.provisional, floating_reason=plan.classification.reason,
         residence_id=residence.id, reported_by_id=getattr(actor, "id", None),
-        reporter_org_id=actor.org_id if getattr(actor, "role", None) == "assistant" else None)
+        reporter_org_id=reporter_org_id(actor))
     session.add(reg)
     session.flush()
     api.record_audit(session, action="registration.create", entity=Registration.__tablename__,
