@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-pg e2e install install-test init clean translations
+.PHONY: run test test-pg e2e bench install install-test init clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ e2e: install-test
 test-pg: install-test
 	JUZHU_TEST_DATABASE_URL=$${JUZHU_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest -n 2 -m "not e2e"
+
+# Benchmarks (not tests): BENCH_HOLDERS (default 1000000), BENCH_DATABASE_URL for PostgreSQL,
+# BENCH_REUSE=1 to keep a generated database; writes benchmarks/results.json and results.md.
+bench: install-test
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

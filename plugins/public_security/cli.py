@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import time
 from typing import Any, NoReturn
 
 import click
@@ -71,6 +72,7 @@ def register(cli: Any) -> None:
             table, close = importer.open_table(file)
         except importer.ImportInputError as err:
             _unusable(str(err))
+        started = time.perf_counter()
         try:
             with click.progressbar(length=table.total or 0, label="导入暂住登记",
                                    file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
@@ -82,14 +84,17 @@ def register(cli: Any) -> None:
             _unusable(str(err))
         finally:
             close()
+        seconds = time.perf_counter() - started
+        rows = result.imported + len(result.rejected)
+        took = f"（读入 {rows} 行，用时 {seconds:.1f} 秒，每秒 {rows / max(seconds, 1e-9):.0f} 行）"
         if not result.rejected:
-            click.echo(f"已导入 {result.imported} 条暂住登记，全部通过校验")
+            click.echo(f"已导入 {result.imported} 条暂住登记，全部通过校验{took}")
             return
         path = report or importer.default_report_path(file)
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
             importer.write_report(out, table, result.rejected)
         click.echo(f"已导入 {result.imported} 条暂住登记；{len(result.rejected)} 行未通过校验，"
-                   f"未导入，错误见 {path}")
+                   f"未导入，错误见 {path}{took}")
         sys.exit(1)
 
 

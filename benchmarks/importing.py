@@ -1,0 +1,100 @@
+"""Bulk import of registrations (``juzhu import registrations FILE``) beside raw
+``executemany`` of the same rows into the same table.
+
+The file has ``IMPORT_ROWS`` new floating people (the columns of ``POST /holders`` and
+``POST /registrations``, valid GB 11643 numbers born 1940–1959, a span the generated
+population's adults mostly leave free) and 1 % bad rows (a broken check character), so the
+report path runs too. The rate counts every row read, good or bad, over the command's wall
+time of the import itself as the command reports it (its process start-up, about 2 s, is
+not import work; ``import_s`` is the whole command's wall time).
+
+The floor: the registration rows the import wrote, read back and inserted again with the
+database driver's own ``executemany`` (new receipt numbers), in chunks of 5,000, in one
+transaction that is rolled back, so the bench database is left as the import left it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import time
+from typing import Any
+
+from sqlalchemy import text
+
+from .env import Bench
+
+IMPORT_ROWS = 100_000
+TOWNS = ["530323001", "530323002", "530323003", "530323102", "530323103", "530323104"]
+HUKOU = ["530302001000", "530381100000", "530102001000", "520102001000", "510104001000",
+         "530324100000", "530325100000", "450102001000"]
+CHECK = "10X98765432"
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def write_csv(bench: Bench, n: int) -> Any:
+    path = bench.work / f"import-{n}.csv"
+    rng, bad = bench.rng, n // 100
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["name", "sex", "ethnicity", "birth_date", "id_number", "hukou_address",
+                      "hukou_division_code", "phone", "arrival_date", "residence_address",
+                      "residence_division_code", "registered_on"])
+        today = dt.date.today()
+        for i in range(n + bad):
+            male = rng.random() < 0.5
+            hukou = HUKOU[i % len(HUKOU)]
+            birth = dt.date(1940, 1, 1) + dt.timedelta(days=(i // 500) % 7300)
+            first17 = f"{hukou[:6]}{birth:%Y%m%d}{(i % 500) * 2 + (1 if male else 0):03d}"
+            check = CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+            if i >= n:
+                check = "0" if check != "0" else "1"
+            arrival = today - dt.timedelta(days=rng.randrange(20, 300))
+            out.writerow([f"导入{i}", "male" if male else "female", "汉族", birth.isoformat(),
+                          first17 + check, "某省某县某村", hukou, f"139{i:08d}",
+                          arrival.isoformat(), f"某街道{i}号", rng.choice(TOWNS) + "001",
+                          (arrival + dt.timedelta(days=rng.randrange(12))).isoformat()])
+    return path, n + bad
+
+
+def raw_rate(bench: Bench, since_id: int) -> tuple[float, int]:
+    """Rows per second of the driver's executemany of the imported registration rows."""
+    table = "public_security_registration"
+    with bench.engine.connect() as conn:
+        names = [c for c in conn.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys()
+                 if c not in ("id", "created_at")]
+        rows = [list(r) for r in conn.execute(text(
+            f"SELECT {', '.join(names)} FROM {table} WHERE id > :since"), {"since": since_id})]
+    k = names.index("receipt_number")
+    for n, row in enumerate(rows):
+        row[k] = f"BENCH{n:012d}"
+    raw = bench.engine.raw_connection()
+    try:
+        mark = "?" if bench.database == "sqlite" else "%s"
+        quoted = ", ".join(f'"{c}"' for c in names)
+        sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join([mark] * len(names))})"
+        cur = raw.cursor()
+        t0 = time.perf_counter()
+        for i in range(0, len(rows), 5000):
+            cur.executemany(sql, rows[i:i + 5000])
+        seconds = time.perf_counter() - t0
+        raw.rollback()
+    finally:
+        raw.close()
+    return len(rows) / seconds, len(rows)
+
+
+def measure(bench: Bench) -> dict[str, Any]:
+    path, total = write_csv(bench, IMPORT_ROWS)
+    since = int(bench.scalar("SELECT coalesce(max(id), 0) FROM public_security_registration"))
+    seconds, said = bench.run("import", "registrations", str(path), check=False)
+    imported = int(bench.scalar(
+        "SELECT count(*) FROM public_security_registration WHERE id > :since", since=since))
+    # the command's own figure: reading, validating and writing, without process start-up
+    rate = float(re.search(r"每秒 (\d+) 行", said).group(1))
+    floor, floor_rows = raw_rate(bench, since)
+    return {"import_rows_per_s": round(rate), "import_vs_executemany": round(rate / floor, 3),
+            "import_rows": total, "import_imported": imported,
+            "import_s": round(seconds, 2), "executemany_rows_per_s": round(floor),
+            "executemany_rows": floor_rows}

@@ -1,0 +1,116 @@
+"""Permits issued per second by 4 concurrent clients on PostgreSQL, and duplicates (zero).
+
+Clients are separate processes, each with its own HTTP connection to one ``juzhu serve``
+(waitress, 8 threads), posting ``POST /api/v1/applications`` with complete materials for
+holders registered at 丹凤派出所 more than half a year ago (第十一条), so every application is
+issued from the one station's range: the contended case, every issuance locking the same
+range row (第八条: lowest free number first).
+
+Preparation (not timed): holders and registrations through the HTTP API, and a fresh range
+above every range the station holds, allocated through ``POST /number-ranges``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import time
+from typing import Any
+
+import requests
+
+from .env import Bench
+from .serving import Served
+
+CLIENTS = 4
+STATION, DIVISION = "station-530323001", "530323001001"  # 丹凤派出所 and a community of it
+MATERIALS = ["id_card", "photo", "photo", "rental_contract"]
+CHECK = "10X98765432"  # GB 11643 check characters by weighted sum mod 11
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def id_number(seq: int) -> str:
+    """A valid GB 11643 ID number (region 530302, born from 1985 on), one per ``seq``; one a
+    generated holder already has is answered 409 and skipped."""
+    birth = dt.date(1985, 1, 1) + dt.timedelta(days=seq // 1000 % 5000)
+    first17 = f"530302{birth:%Y%m%d}{seq % 1000:03d}"
+    return first17 + CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+
+
+def prepare(served: Served, token: str, n: int, bench: Bench) -> list[int]:
+    """``n`` registered floating holders, eligible today; their ids."""
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    registered_on = dt.date.today() - dt.timedelta(days=365)
+    ids: list[int] = []
+    seq = bench.rng.randint(0, 10**6)
+    while len(ids) < n:
+        seq += 1
+        number = id_number(seq)
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        made = http.post(f"{served.url}/api/v1/holders", json={
+            "name": "测试" + "伟芳娜敏静丽强磊军洋"[seq % 10], "ethnicity": "汉族",
+            "sex": "male" if int(number[16]) % 2 else "female", "birth_date": birth.isoformat(),
+            "id_number": number, "hukou_address": "云南省曲靖市麒麟区南宁街道",
+            "hukou_division_code": "530302001000"})
+        if made.status_code == 409:  # that number exists already: take the next
+            continue
+        made.raise_for_status()
+        holder_id = made.json()["id"]
+        http.post(f"{served.url}/api/v1/registrations", json={
+            "holder_id": holder_id, "arrival_date": (registered_on - dt.timedelta(days=3))
+            .isoformat(), "residence_address": "丹凤街道某社区1号",
+            "residence_division_code": DIVISION, "registered_on": registered_on.isoformat(),
+        }).raise_for_status()
+        ids.append(holder_id)
+    top = bench.scalar(
+        'SELECT max(r."end") FROM public_security_number_range r JOIN org_unit o '
+        "ON o.id = r.station_id") or 5303230010000
+    http.post(f"{served.url}/api/v1/number-ranges", json={
+        "station": STATION, "start": top + 1, "end": top + n + 100}).raise_for_status()
+    return ids
+
+
+def client(args: tuple[str, str, list[int], Any, Any]) -> list[str]:
+    url, token, holder_ids, ready, go = args
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    today = dt.date.today().isoformat()
+    ready.wait()
+    go.wait()
+    numbers = []
+    for holder_id in holder_ids:
+        answer = http.post(f"{url}/api/v1/applications", json={
+            "holder_id": holder_id, "accepted_on": today, "basis": ["residence"],
+            "materials": MATERIALS, "applicant": "self"})
+        answer.raise_for_status()
+        body = answer.json()
+        assert body["outcome"] == "issued", body
+        numbers.append(body["permit_number"])
+    return numbers
+
+
+def measure(bench: Bench, n: int = 2000) -> dict[str, Any]:
+    served = Served(bench)
+    try:
+        token = bench.token("bench_issue", "county_admin")
+        ids = prepare(served, token, n, bench)
+        with multiprocessing.Manager() as manager:
+            ready, go = manager.Barrier(CLIENTS + 1), manager.Event()
+            shares = [(served.url, token, ids[i::CLIENTS], ready, go) for i in range(CLIENTS)]
+            with multiprocessing.Pool(CLIENTS) as pool:
+                pending = pool.map_async(client, shares)
+                ready.wait()
+                t0 = time.perf_counter()
+                go.set()
+                results = pending.get(timeout=3600)
+                seconds = time.perf_counter() - t0
+    finally:
+        served.stop()
+    numbers = [n for share in results for n in share]
+    duplicates = int(bench.scalar(
+        "SELECT count(*) FROM (SELECT number FROM permit GROUP BY number "
+        "HAVING count(*) > 1) d"))
+    return {"pg_issuance_per_s": round(len(numbers) / seconds, 1),
+            "pg_duplicate_numbers": duplicates + len(numbers) - len(set(numbers)),
+            "pg_issued": len(numbers)}
