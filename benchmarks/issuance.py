@@ -1,7 +1,8 @@
 """Permits issued per second by 4 concurrent clients on PostgreSQL, and duplicates (zero).
 
-Clients are separate processes, each with its own HTTP connection to one ``juzhu serve``
-(waitress, 8 threads), posting ``POST /api/v1/applications`` with complete materials for
+Clients are separate processes, each with its own HTTP connection to the app served by
+gunicorn with ``WORKERS`` worker processes sharing the one PostgreSQL (a province's
+deployment, docs/scale.md), posting ``POST /api/v1/applications`` with complete materials for
 holders registered at 丹凤派出所 more than half a year ago (第十一条), so every application is
 issued from the one station's range: the contended case, every issuance locking the same
 range row (第八条: lowest free number first).
@@ -23,6 +24,7 @@ from .env import Bench
 from .serving import Served
 
 CLIENTS = 4
+WORKERS = 4
 STATION, DIVISION = "station-530323001", "530323001001"  # 丹凤派出所 and a community of it
 MATERIALS = ["id_card", "photo", "photo", "rental_contract"]
 CHECK = "10X98765432"  # GB 11643 check characters by weighted sum mod 11
@@ -91,7 +93,7 @@ def client(args: tuple[str, str, list[int], Any, Any]) -> list[str]:
 
 
 def measure(bench: Bench, n: int = 2000) -> dict[str, Any]:
-    served = Served(bench)
+    served = Served(bench, workers=WORKERS)
     try:
         token = bench.token("bench_issue", "county_admin")
         ids = prepare(served, token, n, bench)

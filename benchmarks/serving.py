@@ -39,14 +39,21 @@ def peak_rss_mb(pid: int) -> float:
 class Served:
     """``juzhu serve`` on a free port of 127.0.0.1 for the bench's database."""
 
-    def __init__(self, bench: Bench) -> None:
+    def __init__(self, bench: Bench, workers: int = 0) -> None:
+        """``juzhu serve`` (one process, waitress threads); with ``workers``, gunicorn with
+        that many worker processes on ``core.wsgi:app`` (a province's deployment)."""
         self.bench = bench
         self.port = bench.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(bench.work / "serve.log", "wb")
-        self.proc = subprocess.Popen([bench.juzhu, "serve", "--port", str(self.port)],
-                                     env=bench.env, cwd=bench.work, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+        if workers:
+            gunicorn = str(Path(bench.juzhu).with_name("gunicorn"))
+            command = [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+                       "core.wsgi:app"]
+        else:
+            command = [bench.juzhu, "serve", "--port", str(self.port)]
+        self.proc = subprocess.Popen(command, env={**bench.env, "JUZHU_REQUIRE_KEYS": "1"},
+                                     cwd=bench.work, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while True:
             try:

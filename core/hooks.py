@@ -31,6 +31,11 @@ class Hooks:
     def __init__(self, pm: "PluginManager") -> None:
         self.pm = pm
 
+    def listened(self, hook: str) -> bool:
+        """Whether any enabled plugin implements ``hook``: a bulk job may then skip building
+        the objects an event hook would receive (the sweep over a million permits)."""
+        return bool(getattr(self.pm.hook, hook).get_hookimpls())
+
     # -- collection -------------------------------------------------------------------
     def _collect(self, hook: str, *, order: Any = None, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call each implementation of `hook` alone, keeping which plugin returned what."""

@@ -84,6 +84,9 @@ class Application(api.db.Model):
     __tablename__ = P + "application"
     __table_args__ = (
         CheckConstraint("outcome IN ('issued', 'incomplete', 'ineligible')", name="outcome"),
+        # the holder's latest issued application, read by every entitlements request
+        # (migration public_security_0003)
+        Index(P + "application_holder_issued", "holder_id", "outcome", "accepted_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

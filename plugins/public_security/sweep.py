@@ -43,13 +43,14 @@ def _recorded() -> Any:
                           ev.on > api.Permit.valid_until)
 
 
-def _due(as_of: dt.date, after_id: int) -> Any:
-    """One set-based page (keyset on id) of permits whose suspension is not yet recorded.
+def _due(as_of: dt.date, after_id: int, *columns: Any) -> Any:
+    """One set-based page (keyset on id) of permits whose suspension is not yet recorded:
+    the Permit rows, or only ``columns`` of them.
 
     Pages keep no cursor open while the inserts run (SQLite forbids writing under an open
     read of the same tables), and each page is a single NOT EXISTS query.
     """
-    return (select(api.Permit)
+    return (select(*(columns or (api.Permit,)))
             .where(api.Permit.revoked_on.is_(None), api.Permit.valid_until < as_of,
                    api.Permit.id > after_id, ~_recorded())
             .order_by(api.Permit.id).limit(BATCH))
@@ -57,11 +58,19 @@ def _due(as_of: dt.date, after_id: int) -> Any:
 
 def sweep(session: Session, as_of: dt.date) -> int:
     """Record every suspension due on ``as_of``; return how many were recorded (0 on a
-    second run). Runs in the caller's transaction; does not commit."""
+    second run). Runs in the caller's transaction; does not commit.
+
+    Permit objects are loaded only when a plugin listens to ``permit_suspended``; otherwise
+    a page is its ids and dates (a million ORM objects were most of a county's sweep)."""
     hooks = api.hooks()
+    listened = hooks.listened("permit_suspended")
     total, after_id = 0, 0
     while True:
-        page = session.scalars(_due(as_of, after_id)).all()
+        if listened:
+            page = session.scalars(_due(as_of, after_id)).all()
+        else:
+            page = session.execute(_due(as_of, after_id, api.Permit.id,
+                                        api.Permit.valid_until)).all()
         if not page:
             break
         written = {row.permit_id for row in api.insert_new(
@@ -71,11 +80,12 @@ def sweep(session: Session, as_of: dt.date) -> int:
             returning=[api.PermitStatusEvent.permit_id])}
         # Another sweep may have recorded some of these meanwhile: its rows stand, and only
         # what this run wrote fires the hook and counts.
-        for permit in page:
-            if permit.id in written:
-                hooks.permit_suspended(permit=permit, on=suspension_day(permit),
-                                       session=session)
-        session.flush()  # what the hooks wrote, before the next page is read
+        if listened:
+            for permit in page:
+                if permit.id in written:
+                    hooks.permit_suspended(permit=permit, on=suspension_day(permit),
+                                           session=session)
+            session.flush()  # what the hooks wrote, before the next page is read
         total += len(written)
         after_id = page[-1].id
     api.record_audit(session, action="permit.sweep", entity="permit", actor=None,
