@@ -143,6 +143,17 @@ def _chinese_calendar_name(raw: str | None, workday: bool) -> str | None:
     return f"{name}（调休上班）" if workday else name
 
 
+@lru_cache(maxsize=8192)
+def _package_day(d: date) -> tuple[bool, str | None] | None:
+    """chinese_calendar's answer for ``d``, or None for a year it does not cover. Cached: the
+    package scans its whole table for every date it is asked (a bulk import asks each
+    arrival's next days), and its answer for a date never changes within a process."""
+    try:
+        return chinese_calendar.get_holiday_detail(d)
+    except NotImplementedError:
+        return None
+
+
 def day_info(d: date, official: OfficialCalendar | None = None) -> DayInfo:
     """Whether ``d`` is a working day: official entry, then chinese_calendar, then fallback."""
     if official is not None and d.year in official.years:
@@ -150,11 +161,9 @@ def day_info(d: date, official: OfficialCalendar | None = None) -> DayInfo:
         if entry is not None:
             return DayInfo(d, entry[0], "official", entry[1], False)
         return DayInfo(d, d.weekday() < 5, "official", None, False)
-    try:
-        is_holiday, raw = chinese_calendar.get_holiday_detail(d)
-    except NotImplementedError:
-        pass
-    else:
+    known = _package_day(d)
+    if known is not None:
+        is_holiday, raw = known
         return DayInfo(d, not is_holiday, "chinese_calendar",
                        _chinese_calendar_name(raw, not is_holiday), False)
     name = statutory_holidays(d.year).get(d)

@@ -143,10 +143,16 @@ def test_fallback_when_chinese_calendar_has_no_data(monkeypatch: pytest.MonkeyPa
     def refuse(day: date) -> tuple[bool, str | None]:
         raise NotImplementedError("no data")
 
+    from core.rules.workdays import _package_day
+
     monkeypatch.setattr(chinese_calendar, "get_holiday_detail", refuse)
-    info = day_info(date(2026, 10, 10))  # a 调休 Saturday officially
-    assert info == DayInfo(date(2026, 10, 10), False, "statutory_fallback", None, True)
-    assert add_working_days(date(2026, 9, 30), 5) == Deadline(date(2026, 10, 9), True)
+    _package_day.cache_clear()  # answers cached by earlier tests were the real package's
+    try:
+        info = day_info(date(2026, 10, 10))  # a 调休 Saturday officially
+        assert info == DayInfo(date(2026, 10, 10), False, "statutory_fallback", None, True)
+        assert add_working_days(date(2026, 9, 30), 5) == Deadline(date(2026, 10, 9), True)
+    finally:
+        _package_day.cache_clear()  # later tests ask the real package again
 
 
 # --- the admin-entered official arrangement comes first -----------------------------------
