@@ -49,3 +49,21 @@ def insert_new(session: Any, model: Any, rows: list[dict[str, Any]],
         raise NotImplementedError(f"insert_new: unsupported database {name}")
     stmt = insert(model).on_conflict_do_nothing().returning(*returning)
     return list(session.execute(stmt, rows).all())
+
+
+def insert_new_from(session: Any, model: Any, columns: Sequence[str], query: Any,
+                    returning: Sequence[Any]) -> list[Any]:
+    """``INSERT INTO model (columns) SELECT … ON CONFLICT DO NOTHING RETURNING …``: the
+    set-based form of :func:`insert_new`, for rows the database can compute itself (the
+    sweep's suspensions). ``query`` must have a WHERE clause (SQLite's grammar needs one
+    before ON CONFLICT)."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the two engines juzhu supports (README)
+        raise NotImplementedError(f"insert_new_from: unsupported database {name}")
+    stmt = (insert(model).from_select(list(columns), query).on_conflict_do_nothing()
+            .returning(*returning))
+    return list(session.execute(stmt).all())

@@ -23,6 +23,10 @@ class Registration(api.db.Model):
     """暂住登记 (《办法》第十条): a floating person's arrival, reported at the station."""
 
     __tablename__ = P + "registration"
+    __table_args__ = (
+        # the holder's latest registration, read by every application (public_security_0004)
+        Index(P + "registration_holder_latest", "holder_id", "registered_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # 暂住登记凭证编号: <township code><year><6-digit sequence>, printed on the receipt.

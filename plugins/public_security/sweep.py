@@ -8,8 +8,9 @@ and the count), so a million suspensions do not make a million audit events.
 
 "Already recorded" is tested as a suspension dated after the *current* ``valid_until``: the
 sweep only writes ``valid_until + 1`` and an endorsement only moves ``valid_until`` forward, so
-this is the same condition as ``on = valid_until + 1`` without dialect-specific date
-arithmetic in SQL. A late endorsement moved ``valid_until``, so it needs no special case.
+this is the same condition as ``on = valid_until + 1`` (only the written day needs the
+dialect's date arithmetic, :func:`_day_after`). A late endorsement moved ``valid_until``, so
+it needs no special case.
 
 Two sweeps may run at once (a cron job and a clerk's command, or two app hosts): the unique
 ``(permit_id, status, on)`` constraint and ``api.insert_new`` (ON CONFLICT DO NOTHING …
@@ -22,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from core import api
 
 SUSPENDED = "逾期未签注，居住证使用功能中止（《办法》第十四条）"
-BATCH = 5000  # permits per SELECT and per multi-row INSERT
+BATCH = 5000  # permits loaded per page for the permit_suspended hook
 
 
 def suspension_day(permit: Any) -> dt.date:
@@ -43,54 +44,39 @@ def _recorded() -> Any:
                           ev.on > api.Permit.valid_until)
 
 
-def _due(as_of: dt.date, after_id: int, *columns: Any) -> Any:
-    """One set-based page (keyset on id) of permits whose suspension is not yet recorded:
-    the Permit rows, or only ``columns`` of them.
-
-    Pages keep no cursor open while the inserts run (SQLite forbids writing under an open
-    read of the same tables), and each page is a single NOT EXISTS query.
-    """
-    return (select(*(columns or (api.Permit,)))
-            .where(api.Permit.revoked_on.is_(None), api.Permit.valid_until < as_of,
-                   api.Permit.id > after_id, ~_recorded())
-            .order_by(api.Permit.id).limit(BATCH))
+def _day_after(session: Session) -> Any:
+    """``valid_until + 1 day`` in SQL (the one piece of date arithmetic the engines spell
+    differently)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(api.Permit.valid_until, "+1 day")
+    return api.Permit.valid_until + literal(1)
 
 
 def sweep(session: Session, as_of: dt.date) -> int:
     """Record every suspension due on ``as_of``; return how many were recorded (0 on a
     second run). Runs in the caller's transaction; does not commit.
 
-    Permit objects are loaded only when a plugin listens to ``permit_suspended``; otherwise
-    a page is its ids and dates (a million ORM objects were most of a county's sweep)."""
+    One statement, ``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING permit_id``: the
+    database finds the lapsed unrevoked permits whose suspension is not yet recorded and
+    writes the rows itself (no permit row travels to Python). Permit objects are loaded only
+    when a plugin listens to ``permit_suspended``, only those this run wrote, by pages."""
+    P = api.Permit
+    due = (select(P.id, literal("suspended"), _day_after(session), literal(SUSPENDED))
+           .where(P.revoked_on.is_(None), P.valid_until < as_of, ~_recorded()))
+    written = sorted(row.permit_id for row in api.insert_new_from(
+        session, api.PermitStatusEvent, ["permit_id", "status", "on", "reason"], due,
+        returning=[api.PermitStatusEvent.permit_id]))
     hooks = api.hooks()
-    listened = hooks.listened("permit_suspended")
-    total, after_id = 0, 0
-    while True:
-        if listened:
-            page = session.scalars(_due(as_of, after_id)).all()
-        else:
-            page = session.execute(_due(as_of, after_id, api.Permit.id,
-                                        api.Permit.valid_until)).all()
-        if not page:
-            break
-        written = {row.permit_id for row in api.insert_new(
-            session, api.PermitStatusEvent,
-            [{"permit_id": p.id, "status": "suspended", "on": suspension_day(p),
-              "reason": SUSPENDED} for p in page],
-            returning=[api.PermitStatusEvent.permit_id])}
-        # Another sweep may have recorded some of these meanwhile: its rows stand, and only
-        # what this run wrote fires the hook and counts.
-        if listened:
-            for permit in page:
-                if permit.id in written:
-                    hooks.permit_suspended(permit=permit, on=suspension_day(permit),
-                                           session=session)
+    if hooks.listened("permit_suspended"):
+        for i in range(0, len(written), BATCH):
+            for permit in session.scalars(select(P).where(P.id.in_(written[i:i + BATCH]))
+                                          .order_by(P.id)):
+                hooks.permit_suspended(permit=permit, on=suspension_day(permit),
+                                       session=session)
             session.flush()  # what the hooks wrote, before the next page is read
-        total += len(written)
-        after_id = page[-1].id
     api.record_audit(session, action="permit.sweep", entity="permit", actor=None,
-                     new={"as_of": as_of, "suspended": total})
-    return total
+                     new={"as_of": as_of, "suspended": len(written)})
+    return len(written)
 
 
 def record_suspension(session: Session, permit: Any) -> bool:
