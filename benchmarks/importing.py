@@ -34,8 +34,11 @@ WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
 def write_csv(bench: Bench, n: int) -> Any:
+    """``n`` new people (+1 % bad rows); numbered on from the holders already there, so a
+    second run on a reused database imports new people, not the first run's again."""
     path = bench.work / f"import-{n}.csv"
     rng, bad = bench.rng, n // 100
+    offset = bench.holder_count()
     with open(path, "w", encoding="utf-8", newline="") as f:
         out = csv.writer(f)
         out.writerow(["name", "sex", "ethnicity", "birth_date", "id_number", "hukou_address",
@@ -45,8 +48,9 @@ def write_csv(bench: Bench, n: int) -> Any:
         for i in range(n + bad):
             male = rng.random() < 0.5
             hukou = HUKOU[i % len(HUKOU)]
-            birth = dt.date(1940, 1, 1) + dt.timedelta(days=(i // 500) % 7300)
-            first17 = f"{hukou[:6]}{birth:%Y%m%d}{(i % 500) * 2 + (1 if male else 0):03d}"
+            k = i + offset
+            birth = dt.date(1940, 1, 1) + dt.timedelta(days=(k // 500) % 7300)
+            first17 = f"{hukou[:6]}{birth:%Y%m%d}{(k % 500) * 2 + (1 if male else 0):03d}"
             check = CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
             if i >= n:
                 check = "0" if check != "0" else "1"

@@ -81,8 +81,10 @@ def sql_rows(session: Session, ent: Entitlement, as_of: dt.date,
                 .order_by(Holder.id))
     # Core, not the ORM: plain tuples streamed in chunks (the ORM's row loading was a tenth
     # of a million-holder run).
-    conn = session.connection().execution_options(stream_results=True, max_row_buffer=CHUNK)
-    for holder_id, number, status, passes in conn.execute(stmt):
+    # (The options go on the statement: Connection.execution_options would change the
+    # session's connection for every later statement.)
+    streamed = stmt.execution_options(stream_results=True, max_row_buffer=CHUNK)
+    for holder_id, number, status, passes in session.connection().execute(streamed):
         yield _row(holder_id, number, status, bool(passes))
 
 

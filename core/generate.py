@@ -15,14 +15,14 @@ one already used (:class:`IdNumbers`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import JSON, Date, Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
+from core.db import bulk_write
 from core.models import Holder, Permit, Residence
 from core.profile import Profile
 from core.rules import age_on, id_check_char, permit_status
@@ -182,23 +182,12 @@ class Population:
         mappings, or sequences in the order of ``columns``. Values are converted by the
         columns' SQLAlchemy types (dates, booleans, JSON, decimals). Returns the row count."""
         t = _table(table)
-        it = iter(rows)
-        if columns is None:
-            first = next(it, None)
-            if first is None:
-                return 0
-            columns = list(first)  # type: ignore[arg-type]
-            keys = list(columns)
-            it = (tuple(r[k] for k in keys) for r in _chain(first, it))  # type: ignore[index]
-        if "id" in columns:
-            self._explicit_ids.add(t.name)
-        conn = self.session.connection()
-        raw = conn.connection.driver_connection
-        dialect = conn.dialect
-        if dialect.name == "postgresql":
-            n = _copy(raw, t, list(columns), it)
-        else:
-            n = _executemany(raw, t, list(columns), it, dialect)
+
+        def explicit(cols: list[str]) -> None:  # ids given: the sequence moves in finish()
+            if "id" in cols:
+                self._explicit_ids.add(t.name)
+
+        n = bulk_write(self.session, t, rows, columns, on_columns=explicit)
         self.rows[t.name] = self.rows.get(t.name, 0) + n
         return n
 
@@ -215,70 +204,6 @@ class Population:
 
 def _table(table: Any) -> Table:
     return table if isinstance(table, Table) else table.__table__
-
-
-def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
-    yield first
-    yield from rest
-
-
-def _batches(rows: Iterator[Sequence[Any]], size: int = CHUNK) -> Iterator[list[Sequence[Any]]]:
-    batch: list[Sequence[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _executemany(raw: Any, t: Table, columns: list[str], rows: Iterator[Sequence[Any]],
-                 dialect: Any) -> int:
-    sql = str(insert(t).compile(dialect=dialect, column_keys=columns))
-    # SQLite stores dates as ISO text, which date.isoformat() writes faster than the type's
-    # own formatter (same text for years 1000–9999).
-    procs = [_iso if isinstance(t.c[c].type, Date) else t.c[c].type.bind_processor(dialect)
-             for c in columns]
-    convert = [(i, p) for i, p in enumerate(procs) if p is not None]
-    cur = raw.cursor()
-    n = 0
-    try:
-        for batch in _batches(rows):
-            if convert:
-                out = []
-                for row in batch:
-                    row = list(row)
-                    for i, p in convert:
-                        row[i] = p(row[i])
-                    out.append(row)
-                batch = out
-            cur.executemany(sql, batch)
-            n += len(batch)
-    finally:
-        cur.close()
-    return n
-
-
-def _iso(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _copy(raw: Any, t: Table, columns: list[str], rows: Iterator[Sequence[Any]]) -> int:
-    as_json = [i for i, c in enumerate(columns) if isinstance(t.c[c].type, JSON)]
-    cols = ", ".join(f'"{c}"' for c in columns)
-    n = 0
-    with raw.cursor() as cur:
-        with cur.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as copy:
-            for row in rows:
-                if as_json:
-                    row = list(row)
-                    for i in as_json:
-                        if row[i] is not None:
-                            row[i] = json.dumps(row[i], ensure_ascii=False)
-                copy.write_row(row)
-                n += 1
-    return n
 
 
 @dataclass(frozen=True)

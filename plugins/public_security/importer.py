@@ -34,8 +34,9 @@ time on the audit table) and bring no fact the digest does not already fix.
 **Speed.** No ORM object and no flush per row: one pydantic validation and the pure rule
 functions per row (classification, deadline and station memoised per file: the rules are
 pure), one query per chunk for ID numbers already in the database, one row lock per
-station and year for the receipt numbers, the chunk's ids taken at once (:func:`_take_ids`)
-and Core ``executemany`` for holders, residences and registrations.
+station and year for the receipt numbers, the chunk's ids taken at once (``api.sequence_ids``)
+and the driver's bulk path (``api.bulk_write``: executemany, COPY) for holders, residences and
+registrations.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from pydantic import BaseModel, ValidationError, create_model
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import api
@@ -308,19 +309,6 @@ def _digest_line(receipt: str, holder: Mapping[str, Any], reg: Mapping[str, Any]
         bool(reg["on_time"]), bool(reg["provisional"])], ensure_ascii=False)
 
 
-def _take_ids(conn: Any, table: Any, n: int) -> list[int]:
-    """``n`` fresh primary keys of ``table``, so that rows go in by executemany with their ids
-    known (RETURNING would send them one by one on SQLite). PostgreSQL: from the column's
-    sequence, which stays in step. SQLite: after the current maximum — the caller already
-    writes in this transaction, and SQLite has one writer at a time."""
-    if conn.dialect.name == "postgresql":
-        return list(conn.scalars(text(
-            "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": table.name, "n": n}))
-    top = conn.scalar(select(func.max(table.c.id))) or 0
-    return list(range(top + 1, top + n + 1))
-
-
 def chunk_digest(lines: Iterable[tuple[str, str]]) -> str:
     """SHA-256 over the digest lines of a chunk's registrations in receipt-number order."""
     h = hashlib.sha256()
@@ -347,13 +335,14 @@ def _write_chunk(session: Session, goods: list[_Good], *, actor: Any, source: st
             receipts[i] = n
         ranges.append([station.code, numbers[0], numbers[-1]])
 
-    conn = session.connection()  # Core executemany: no ORM object, no RETURNING per row
+    # The driver's own bulk path (executemany on SQLite, COPY on PostgreSQL) with the ids
+    # taken beforehand: no ORM object, no per-row statement, no RETURNING.
     holders, residences = api.Holder.__table__, api.Residence.__table__
-    holder_ids = _take_ids(conn, holders, len(goods))
-    residence_ids = _take_ids(conn, residences, len(goods))
+    holder_ids = api.sequence_ids(session, holders, len(goods))
+    residence_ids = api.sequence_ids(session, residences, len(goods))
     holder_rows = [dict(g.holder.__dict__, id=hid) for hid, g in zip(holder_ids, goods)]
-    conn.execute(insert(holders), holder_rows)
-    conn.execute(insert(residences), [
+    api.bulk_write(session, holders, holder_rows)
+    api.bulk_write(session, residences, [
         {"id": rid, "holder_id": hid, "address": g.residence_address,
          "division_code": g.plan.code, "from_date": g.arrival_date}
         for rid, hid, g in zip(residence_ids, holder_ids, goods)])
@@ -372,7 +361,7 @@ def _write_chunk(session: Session, goods: list[_Good], *, actor: Any, source: st
         reg_rows.append(reg)
         lines.append((receipts[i], _digest_line(receipts[i], holder_rows[i], reg,
                                                 p.station.code)))
-    conn.execute(insert(Registration.__table__), reg_rows)
+    api.bulk_write(session, Registration.__table__, reg_rows)
     api.record_audit(session, action=ACTION, entity=Registration.__tablename__, actor=actor,
                      new={"source": source, "rows": [goods[0].number, goods[-1].number],
                           "imported": len(goods), "rejected": rejected,
