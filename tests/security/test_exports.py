@@ -135,6 +135,10 @@ def test_export_follows_search_and_station_scope(app: Any, users: Any, client: A
         names = {r[rows[0].index("姓名")] for r in rows[1:]} if "姓名" in rows[0] else \
             {cell for r in rows[1:] for cell in r}
         assert name in names and ({"甲", "乙"} - {name}).isdisjoint(names), (clerk, rows)
+        sheet = _sheet(_login(app, clerk).get(
+            "/admin/public_security_registrations/export/xlsx/"))
+        assert len(sheet) == 2 and name in sheet[1] and ({"甲", "乙"} - {name}).isdisjoint(
+            sheet[1])  # the XLSX holds the same scoped rows
     rows = _rows(ca.get("/admin/public_security_registrations/export/csv/"))
     assert len(rows) == 3
 
@@ -170,3 +174,44 @@ def test_department_export_is_its_own_and_masked(make_app: Any) -> None:
             select(AuditEvent).where(AuditEvent.action.like("%.export"))
             .order_by(AuditEvent.seq.desc())).first()
         assert event is not None and event.actor == "hous1" and event.new["rows"] == 1
+
+
+def _sheet(response: Any) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    assert response.mimetype == \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = load_workbook(io.BytesIO(response.get_data()))
+    sheet = book.worksheets[0]
+    cells = [[c for c in row] for row in sheet.iter_rows()]
+    # text is text: nothing in the file is a formula
+    assert all(c.data_type != "f" for row in cells for c in row)
+    return [[c.value for c in row] for row in cells]
+
+
+def test_holders_export_as_xlsx_masked_formula_safe_and_audited(app: Any, users: Any) -> None:
+    """Issue 7: XLSX beside CSV, the same rows and values (masked per role), formula-safe."""
+    from core.defaults.demo import demo_id
+    import datetime as dt
+
+    number = demo_id("360102", dt.date(1990, 3, 7), 8, "male")
+    _holder(app, "=HYPERLINK(\"http://x\")", number, "13912345678", "江西省南昌市东湖区")
+    users("county_admin", name="ca")
+    users("dept_clerk", "dept-education", name="clerk")
+
+    admin = _login(app, "ca").get("/admin/holders/export/xlsx/")
+    assert admin.status_code == 200
+    assert unquote(admin.headers["Content-Disposition"].split("''")[1]).endswith(".xlsx")
+    rows = _sheet(admin)
+    header, row = rows[0], rows[1]
+    assert header[:2] == ["姓名", "性别"]
+    assert row[header.index("姓名")] == "=HYPERLINK(\"http://x\")"  # shown as typed, as text
+    assert row[header.index("公民身份号码")] == number
+    assert row[header.index("出生日期")] == dt.datetime(1990, 3, 7)  # a date stays a date
+    event = _last_export("holder")
+    assert event.actor == "ca" and event.new["rows"] == 1 and event.new["format"] == "xlsx"
+
+    clerk = _sheet(_login(app, "clerk").get("/admin/holders/export/xlsx/"))
+    assert clerk[1][header.index("公民身份号码")] == mask_id_number(number)
+    assert clerk[1][header.index("联系电话")] == mask_phone("13912345678")
+    assert number not in str(clerk)
