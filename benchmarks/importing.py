@@ -23,14 +23,14 @@ from typing import Any
 
 from sqlalchemy import text
 
+from core.rules import id_check_char
+
 from .env import Bench
 
 IMPORT_ROWS = 100_000
 TOWNS = ["530323001", "530323002", "530323003", "530323102", "530323103", "530323104"]
 HUKOU = ["530302001000", "530381100000", "530102001000", "520102001000", "510104001000",
          "530324100000", "530325100000", "450102001000"]
-CHECK = "10X98765432"
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
 def write_csv(bench: Bench, n: int) -> Any:
@@ -51,7 +51,7 @@ def write_csv(bench: Bench, n: int) -> Any:
             k = i + offset
             birth = dt.date(1940, 1, 1) + dt.timedelta(days=(k // 500) % 7300)
             first17 = f"{hukou[:6]}{birth:%Y%m%d}{(k % 500) * 2 + (1 if male else 0):03d}"
-            check = CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+            check = id_check_char(first17)
             if i >= n:
                 check = "0" if check != "0" else "1"
             arrival = today - dt.timedelta(days=rng.randrange(20, 300))

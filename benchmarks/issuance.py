@@ -20,6 +20,8 @@ from typing import Any
 
 import requests
 
+from core.rules import id_check_char
+
 from .env import Bench
 from .serving import Served
 
@@ -27,8 +29,6 @@ CLIENTS = 4
 WORKERS = 4
 STATION, DIVISION = "station-530323001", "530323001001"  # 丹凤派出所 and a community of it
 MATERIALS = ["id_card", "photo", "photo", "rental_contract"]
-CHECK = "10X98765432"  # GB 11643 check characters by weighted sum mod 11
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
 def id_number(seq: int) -> str:
@@ -36,7 +36,7 @@ def id_number(seq: int) -> str:
     generated holder already has is answered 409 and skipped."""
     birth = dt.date(1985, 1, 1) + dt.timedelta(days=seq // 1000 % 5000)
     first17 = f"530302{birth:%Y%m%d}{seq % 1000:03d}"
-    return first17 + CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+    return first17 + id_check_char(first17)
 
 
 def prepare(served: Served, token: str, n: int, bench: Bench) -> list[int]:

@@ -16,18 +16,18 @@ from urllib.parse import urlsplit
 
 import requests
 
+from core.rules import id_check_char
+
 from .browser import Watch
 from .conftest import Server
 
 MM = 72 / 25.4  # PDF points per millimetre
 DANFENG_DIVISION = "530323001001"
-CHECK = "10X98765432"
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
 def id_number(birth: dt.date, seq: int, male: bool) -> str:
     first17 = f"530302{birth:%Y%m%d}{seq % 500 * 2 + (1 if male else 0):03d}"
-    return first17 + CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+    return first17 + id_check_char(first17)
 
 
 class County:
