@@ -76,11 +76,15 @@ class ImportInputError(ValueError):
 @dataclass
 class ImportResult:
     """``rejected``: (file row number, the row as read, Chinese messages naming field and
-    article) for every row not written."""
+    article) for every row not written (or, in a preview, that would not be)."""
 
     imported: int = 0
     rejected: list[tuple[int, dict[str, Any], list[str]]] = field(default_factory=list)
     chunks: int = 0
+    #: Rows that passed every check (imported, or would be in a preview).
+    valid: int = 0
+    #: A preview's first good rows, (file row number, the row as read).
+    sample: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------ the row
@@ -369,6 +373,71 @@ def _write_chunk(session: Session, goods: list[_Good], *, actor: Any, source: st
                           "receipts": ranges, "digest": chunk_digest(lines)})
 
 
+def _checked(session: Session, checker: _Checker, chunk: list[tuple[int, Mapping[str, Any]]],
+             result: ImportResult) -> list[_Good]:
+    """The chunk's rows that pass every rule, including "not already on record" (one query
+    per chunk); the others go to ``result.rejected``."""
+    goods: list[_Good] = []
+    for number, row in chunk:
+        outcome = checker.check(number, row)
+        if isinstance(outcome, _Good):
+            goods.append(outcome)
+        else:
+            result.rejected.append((number, dict(row), outcome))
+    if not goods:
+        return goods
+    known = dict(session.execute(
+        select(api.Holder.id_number, api.Holder.id).where(
+            api.Holder.id_number.in_([g.holder.id_number for g in goods]))).all())
+    if not known:
+        return goods
+    kept = []
+    for g in goods:
+        if g.holder.id_number in known:
+            checker.forget(g)
+            result.rejected.append((g.number, dict(g.row),
+                                    [api.DuplicateIdNumber(known[g.holder.id_number]).message]))
+        else:
+            kept.append(g)
+    return kept
+
+
+def _run(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *, actor: Any,
+         as_of: dt.date, station: Any, source: str, progress: Callable[[int], None] | None,
+         chunk_size: int, write: bool, sample: int = 0) -> ImportResult:
+    result = ImportResult()
+    checker = _Checker(session, actor=actor, as_of=as_of, station=station)
+    chunk: list[tuple[int, Mapping[str, Any]]] = []
+
+    def flush() -> None:
+        before = len(result.rejected)
+        goods = _checked(session, checker, chunk, result)
+        result.valid += len(goods)
+        if len(result.sample) < sample:
+            result.sample.extend((g.number, dict(g.row)) for g in goods[:sample - len(result.sample)])
+        if write:
+            if goods:
+                _write_chunk(session, goods, actor=actor, source=source,
+                             rejected=len(result.rejected) - before)
+                result.imported += len(goods)
+                result.chunks += 1
+            session.commit()
+        if progress is not None:
+            progress(len(chunk))
+        chunk.clear()
+
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) >= chunk_size:
+            flush()
+    if chunk:
+        flush()
+    if not write:
+        session.rollback()  # the checks only read; end the read transaction
+    result.rejected.sort(key=lambda r: r[0])
+    return result
+
+
 def import_registrations(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
                          actor: Any, as_of: dt.date, station: Any = None, source: str = "",
                          progress: Callable[[int], None] | None = None,
@@ -381,53 +450,20 @@ def import_registrations(session: Session, rows: Iterable[tuple[int, Mapping[str
     ``station``: an OrgUnit to restrict the import to (rows of other townships are refused).
     ``progress(n)`` is called after each chunk with the rows it read. Commits once per chunk.
     """
-    result = ImportResult()
-    checker = _Checker(session, actor=actor, as_of=as_of, station=station)
-    chunk: list[tuple[int, Mapping[str, Any]]] = []
+    return _run(session, rows, actor=actor, as_of=as_of, station=station, source=source,
+                progress=progress, chunk_size=chunk_size, write=True)
 
-    def flush() -> None:
-        goods: list[_Good] = []
-        refused = 0
-        for number, row in chunk:
-            outcome = checker.check(number, row)
-            if isinstance(outcome, _Good):
-                goods.append(outcome)
-            else:
-                result.rejected.append((number, dict(row), outcome))
-                refused += 1
-        if goods:
-            known = dict(session.execute(
-                select(api.Holder.id_number, api.Holder.id).where(
-                    api.Holder.id_number.in_([g.holder.id_number for g in goods]))).all())
-            if known:
-                kept = []
-                for g in goods:
-                    if g.holder.id_number in known:
-                        checker.forget(g)
-                        result.rejected.append((g.number, dict(g.row),
-                                                [api.DuplicateIdNumber(
-                                                    known[g.holder.id_number]).message]))
-                        refused += 1
-                    else:
-                        kept.append(g)
-                goods = kept
-        if goods:
-            _write_chunk(session, goods, actor=actor, source=source, rejected=refused)
-            result.imported += len(goods)
-            result.chunks += 1
-        session.commit()
-        if progress is not None:
-            progress(len(chunk))
-        chunk.clear()
 
-    for item in rows:
-        chunk.append(item)
-        if len(chunk) >= chunk_size:
-            flush()
-    if chunk:
-        flush()
-    result.rejected.sort(key=lambda r: r[0])
-    return result
+def preview_registrations(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
+                          actor: Any, as_of: dt.date, station: Any = None, sample: int = 20,
+                          chunk_size: int = CHUNK_SIZE) -> ImportResult:
+    """What :func:`import_registrations` would do with the same rows, writing nothing:
+    ``valid`` rows would be imported, ``rejected`` would not, ``sample`` holds the first
+    ``sample`` good rows as read. The same checks in the same order, so a preview and the
+    import that follows agree unless the database changed in between (the import checks
+    again)."""
+    return _run(session, rows, actor=actor, as_of=as_of, station=station, source="",
+                progress=None, chunk_size=chunk_size, write=False, sample=sample)
 
 
 # ------------------------------------------------------------------------------ proving

@@ -125,6 +125,29 @@ def test_good_rows_are_committed_and_each_kind_of_bad_row_is_reported(
     assert xiongbi.station.code == "station-530323102"
 
 
+def test_preview_writes_nothing_and_agrees_with_the_import(app: Any, ps: Any) -> None:
+    """The admin's preview: the same verdict per row as the import that follows, and not a
+    row (nor an audit event) written by it."""
+    known = ps.holder()
+    twin = person(name="王五")
+    rows = list(enumerate([person(name="赵一"), bad_check_digit(), twin, dict(twin, name="王五二"),
+                           person(id_number=known.id_number, name=known.name, sex=known.sex,
+                                  birth_date=known.birth_date.isoformat()),
+                           person(name="孙二")], start=2))
+    counts = (count_of(Holder), count_of(Registration), count_of(AuditEvent))
+
+    preview = importer.preview_registrations(db.session, rows, actor=None, as_of=AS_OF,
+                                             sample=2, chunk_size=2)
+
+    assert counts == (count_of(Holder), count_of(Registration), count_of(AuditEvent))
+    assert preview.imported == 0 and preview.valid == 3
+    assert [n for n, _row in preview.sample] == [2, 4]
+    assert [r[0] for r in preview.rejected] == [3, 5, 6]
+    done = importer.import_registrations(db.session, rows, actor=None, as_of=AS_OF, chunk_size=2)
+    assert done.imported == done.valid == 3
+    assert [(n, e) for n, _r, e in done.rejected] == [(n, e) for n, _r, e in preview.rejected]
+
+
 def test_each_error_names_its_field_and_article(app: Any, ps: Any) -> None:
     """The messages are the API's: the same RuleError texts and pydantic 422 texts."""
     rows = [(2, bad_check_digit()), (3, person(sex="男")), (4, person(arrival_date="2026/9/30")),
