@@ -58,9 +58,18 @@ def latest_permits(as_of: dt.date) -> Any:
             .where(ranked.c.rn == 1).subquery("latest"))
 
 
-def sql_rows(session: Session, ent: Entitlement, as_of: dt.date,
-             store: ParameterStore) -> Iterator[BatchRow]:
-    """The entitlement over every holder in one statement (the SQL form)."""
+#: The columns of :func:`sql_table`'s rows, in order (the CSV of ``juzhu entitlements
+#: evaluate``).
+COLUMNS = ("holder_id", "code", "as_of", "status", "eligible", "permit_number", "permit_status",
+           "reason")
+
+
+def _statement(session: Session, ent: Entitlement, as_of: dt.date, store: ParameterStore,
+               code: str) -> Any:
+    """One statement giving every holder's row in :data:`COLUMNS` order, already as text:
+    the reason (no_permit, the permit's status when not valid, conditions, or "" when
+    eligible) is a CASE over the latest permit and the entitlement's SQL form, so no row
+    needs Python to become a line of output."""
     assert ent.sql is not None
     latest = latest_permits(as_of)
     try:
@@ -69,35 +78,41 @@ def sql_rows(session: Session, ent: Entitlement, as_of: dt.date,
     except ParameterError:
         # no value of a threshold in force that day: nobody passes (as the engine answers)
         passing = None
-    if passing is None:
-        stmt = (select(Holder.id, latest.c.number, latest.c.status, literal(False))
-                .outerjoin(latest, latest.c.holder_id == Holder.id).order_by(Holder.id))
-    else:
-        pass_col = list(passing.c)[0]
-        stmt = (select(Holder.id, latest.c.number, latest.c.status,
-                       pass_col.is_not(None).label("passes"))
-                .outerjoin(latest, latest.c.holder_id == Holder.id)
-                .outerjoin(passing, pass_col == Holder.id)
-                .order_by(Holder.id))
-    # Core, not the ORM: plain tuples streamed in chunks (the ORM's row loading was a tenth
-    # of a million-holder run).
-    # (The options go on the statement: Connection.execution_options would change the
-    # session's connection for every later statement.)
-    streamed = stmt.execution_options(stream_results=True, max_row_buffer=CHUNK)
-    for holder_id, number, status, passes in session.connection().execute(streamed):
-        yield _row(holder_id, number, status, bool(passes))
+    passes = literal(False) if passing is None else list(passing.c)[0].is_not(None)
+    reason = case((latest.c.status.is_(None), literal("no_permit")),
+                  (latest.c.status != "valid", latest.c.status),
+                  (passes, literal("")),
+                  else_=literal("conditions"))
+    eligible = reason == literal("")
+    stmt = select(Holder.id, literal(code), literal(as_of.isoformat()),
+                  case((eligible, literal("eligible")), else_=literal("ineligible")),
+                  case((eligible, literal("true")), else_=literal("false")),
+                  func.coalesce(latest.c.number, literal("")),
+                  func.coalesce(latest.c.status, literal("")), reason)
+    stmt = stmt.outerjoin(latest, latest.c.holder_id == Holder.id)
+    if passing is not None:
+        stmt = stmt.outerjoin(passing, list(passing.c)[0] == Holder.id)
+    # The options go on the statement: Connection.execution_options would change the
+    # session's connection for every later statement.
+    return stmt.order_by(Holder.id).execution_options(stream_results=True,
+                                                      max_row_buffer=CHUNK)
 
 
-def _row(holder_id: int, number: str | None, status: str | None, passes: bool) -> BatchRow:
-    if status is None:
-        reason = "no_permit"
-    elif status != "valid":
-        reason = status
-    elif not passes:
-        reason = "conditions"
-    else:
-        reason = ""
-    return BatchRow(holder_id, number, status, "ineligible" if reason else "eligible", reason)
+def sql_table(session: Session, ent: Entitlement, as_of: dt.date, store: ParameterStore,
+              code: str) -> Iterator[list[Any]]:
+    """The entitlement over every holder in one statement (the SQL form), as chunks of
+    rows in :data:`COLUMNS` order, streamed (Core tuples straight from the cursor: a
+    million holders cost no Python object per row beyond the driver's)."""
+    result = session.connection().execute(_statement(session, ent, as_of, store, code))
+    yield from result.partitions(CHUNK)
+
+
+def sql_rows(session: Session, ent: Entitlement, as_of: dt.date,
+             store: ParameterStore) -> Iterator[BatchRow]:
+    """The entitlement over every holder in one statement (the SQL form), as BatchRows."""
+    for chunk in sql_table(session, ent, as_of, store, ent.code):
+        for holder_id, _code, _as_of, status, _eligible, number, permit_status, reason in chunk:
+            yield BatchRow(holder_id, number or None, permit_status or None, status, reason)
 
 
 def loop_rows(session: Session, ent: Entitlement, as_of: dt.date,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, Date, MetaData, Table
+from sqlalchemy import JSON, Boolean, Date, DateTime, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -115,11 +116,32 @@ def sequence_ids(session: Any, table: Any, n: int) -> list[int]:
 
     t = table if isinstance(table, Table) else table.__table__
     if session.get_bind().dialect.name == "postgresql":
-        return list(session.scalars(text(
-            "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": t.name, "n": n}))
+        # One array, not n rows: fetching thousands of one-number rows cost more than
+        # taking the numbers.
+        return list(session.scalar(text(
+            "SELECT array_agg(nextval(pg_get_serial_sequence(:t, 'id'))) "
+            "FROM generate_series(1, :n)"), {"t": t.name, "n": n}) or [])
     top = session.scalar(select(func.max(t.c.id))) or 0
     return list(range(top + 1, top + n + 1))
+
+
+def lookup_many(session: Any, key: Any, value: Any, keys: Sequence[Any]) -> dict[Any, Any]:
+    """``{key: value}`` for the rows of ``key``'s table whose ``key`` column is among
+    ``keys`` (two Columns of one table, ``key`` indexed). One statement whatever the number
+    of keys, with the keys as ONE parameter: an array on PostgreSQL (``= ANY(%s)``), a JSON
+    text on SQLite (``IN (SELECT value FROM json_each(?))``); an ``in_()`` of thousands of
+    keys would compile and parse thousands of placeholders on every call."""
+    if not keys:
+        return {}
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer.quote
+    table, k, v = quote(key.table.name), quote(key.name), quote(value.name)
+    if conn.dialect.name == "postgresql":
+        sql, param = f"SELECT {k}, {v} FROM {table} WHERE {k} = ANY(%s)", list(keys)
+    else:
+        sql = f"SELECT {k}, {v} FROM {table} WHERE {k} IN (SELECT value FROM json_each(?))"
+        param = json.dumps(list(keys))
+    return dict(conn.exec_driver_sql(sql, (param,)).all())
 
 
 def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
@@ -145,10 +167,7 @@ def _executemany(raw: Any, t: Table, columns: list[str], rows: Iterator[Sequence
     quote = dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(t.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
-    # SQLite stores dates as ISO text, which date.isoformat() writes faster than the type's
-    # own formatter (same text for years 1000–9999).
-    procs = [_iso if isinstance(t.c[c].type, Date) else t.c[c].type.bind_processor(dialect)
-             for c in columns]
+    procs = [_sqlite_proc(t.c[c], dialect) for c in columns]
     convert = [(i, p) for i, p in enumerate(procs) if p is not None]
     cur = raw.cursor()
     n = 0
@@ -169,8 +188,23 @@ def _executemany(raw: Any, t: Table, columns: list[str], rows: Iterator[Sequence
     return n
 
 
-def _iso(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _sqlite_proc(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """How a value of ``column`` goes to sqlite3, or None when it goes as it is: dates go
+    through the adapter registered below (the text the Date type stores, made in C),
+    booleans as Python's True/False, which sqlite3 stores as 1/0 exactly as the type's
+    processor would; other types through their own processor."""
+    kind = column.type
+    if isinstance(kind, (Date, Boolean)) and not isinstance(kind, DateTime):
+        return None
+    return kind.bind_processor(dialect)
+
+
+# A date handed to sqlite3 becomes "YYYY-MM-DD", the text SQLAlchemy's Date type stores on
+# SQLite (years 1000–9999), converted in C by date.isoformat: bulk writes pass dates
+# through untouched. Python 3.12 deprecates sqlite3's own default date adapter (a Python
+# function giving the same text); this one is explicit. Adapters match the exact type, so
+# datetimes are not affected (they always go through their column type's processor).
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
 
 
 def _copy(raw: Any, t: Table, columns: list[str], rows: Iterator[Sequence[Any]]) -> int:

@@ -44,7 +44,10 @@ def check_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise RuleError("name", "name_required", f"姓名：必须填写（{BASIS}）", BASIS)
-    if len(name) > 100 or any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+    # isprintable() is False for every Cc and Cf character: the per-character look-up runs
+    # only for the rare name it cannot clear at once.
+    if len(name) > 100 or (not name.isprintable()
+                           and any(unicodedata.category(c) in ("Cc", "Cf") for c in name)):
         raise RuleError("name", "name_invalid", f"姓名：含有控制字符或超过 100 个字（{BASIS}）", BASIS)
     return name
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 from typing import Literal
 
 from .divisions import PROVINCE_CODES
@@ -26,6 +27,8 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _EARLIEST_BIRTH = date(1900, 1, 1)
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+_FIRST17 = re.compile(r"[0-9]{17}")
+_BYTE_OFFSET = 48 * sum(_WEIGHTS)
 
 Sex = Literal["male", "female"]
 _SEX_ZH = {"male": "男", "female": "女"}
@@ -43,9 +46,16 @@ class CitizenId:
 
 def id_check_char(first17: str) -> str:
     """The GB 11643-1999 check character (ISO 7064 MOD 11-2) of the first 17 digits."""
-    if not re.fullmatch(r"[0-9]{17}", first17):
+    if not _FIRST17.fullmatch(first17):
         raise ValueError("id_check_char needs exactly 17 ASCII digits")
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
+    return _check_char(first17)
+
+
+def _check_char(first17: str) -> str:
+    # The digits' byte values are 48 + digit, so the weighted sum of the bytes less
+    # 48 × the weights' sum is the weighted sum of the digits (a bulk import checks a
+    # million numbers: this is several times faster than int() per character).
+    total = sum(map(mul, first17.encode("ascii"), _WEIGHTS)) - _BYTE_OFFSET
     return _CHECK_CHARS[total % 11]
 
 
@@ -94,7 +104,7 @@ def parse_id_number(value: str, as_of: date | None = None) -> CitizenId:
             "id_number_birth_date",
             f"公民身份号码的出生日期{zh_date(birth)}晚于{zh_date(as_of)}（{STANDARD}）",
         )
-    if id_check_char(text[:17]) != text[17]:
+    if _check_char(text[:17]) != text[17]:
         raise _error("id_number_checksum", f"公民身份号码校验位错误（{STANDARD}）")
     return CitizenId(
         number=text,

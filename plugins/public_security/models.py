@@ -31,7 +31,8 @@ class Registration(api.db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # 暂住登记凭证编号: <township code><year><6-digit sequence>, printed on the receipt.
     receipt_number: Mapped[str] = mapped_column(String(24), unique=True)
-    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"), index=True)
+    # No index of its own: registration_holder_latest starts with it (public_security_0005).
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holder.id"))
     # The station of the residence's township (第十条: 居住地公安派出所).
     station_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     arrival_date: Mapped[dt.date] = mapped_column(Date)

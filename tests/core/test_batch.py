@@ -200,6 +200,11 @@ def test_cli_csv_and_json_carry_the_same_rows(site: Any, population: dict[str, i
     assert by_id[population["turns18"]]["eligible"] == "true"
     assert by_id[population["minor"]]["reason"] == "conditions"
     assert by_id[population["none"]]["permit_status"] == ""
+    # the SQL path writes the statement's rows as they come; the per-holder path builds
+    # each line in Python: the same text, byte for byte
+    out_loop = CliRunner().invoke(cli, ["entitlements", "evaluate", "--entitlement",
+                                        "art18.12.adult", "--as-of", "2026-06-30", "--loop"])
+    assert out_loop.exit_code == 0 and out_loop.stdout == out_csv.stdout
     out_json = CliRunner().invoke(cli, ["entitlements", "evaluate", "--entitlement",
                                         "art18.12.adult", "--as-of", "2026-06-30",
                                         "--format", "json"])
