@@ -102,9 +102,18 @@ def bulk_write(session: Any, table: Any, rows: Iterable[Mapping[str, Any] | Sequ
         on_columns(list(columns))
     conn = session.connection()
     raw = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        return _copy(raw, t, list(columns), it)
-    return _executemany(raw, t, list(columns), it, conn.dialect)
+    try:
+        if conn.dialect.name == "postgresql":
+            return _copy(raw, t, list(columns), it)
+        return _executemany(raw, t, list(columns), it, conn.dialect)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # The driver's own error, as SQLAlchemy would have raised it (IntegrityError for a
+        # unique or foreign-key violation, …), so callers catch one kind on both engines.
+        from sqlalchemy.exc import DBAPIError
+
+        raise DBAPIError.instance(f"bulk_write {t.name}", None, exc,
+                                  conn.dialect.loaded_dbapi.Error,
+                                  dialect=conn.dialect) from exc
 
 
 def sequence_ids(session: Any, table: Any, n: int) -> list[int]:

@@ -36,7 +36,9 @@ functions per row (classification, deadline and station memoised per file: the r
 pure), one query per chunk for ID numbers already in the database, one row lock per
 station and year for the receipt numbers, the chunk's ids taken at once (``api.sequence_ids``)
 and the driver's bulk path (``api.bulk_write``: executemany, COPY) for holders, residences and
-registrations.
+registrations. On PostgreSQL a chunk is written on a second thread while the next is checked
+(:class:`_Writer`). A row checked is a plain value from then on (:class:`_Good`), so the
+writer never touches the checking session's objects.
 """
 
 from __future__ import annotations
@@ -48,10 +50,11 @@ import io
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from pydantic import BaseModel, ValidationError, create_model
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core import api
@@ -71,6 +74,18 @@ ROW_TITLE, ERROR_TITLE = "行号", "错误"
 class ImportInputError(ValueError):
     """The file cannot be imported at all (missing, unreadable, unknown columns); one Chinese
     line for the user."""
+
+
+class ImportAborted(ImportInputError):
+    """The database refused a chunk the checks had passed (a row written meanwhile by
+    someone else, a receipt number taken): the import stopped there. ``result`` holds what
+    was imported before (committed, with its audit events); nothing after was written. The
+    message names the file rows of the refused chunk and never a personal datum (the
+    database's own detail may quote an ID number)."""
+
+    def __init__(self, message: str, result: ImportResult) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass
@@ -242,15 +257,57 @@ def open_table(path: str) -> tuple[Table, Callable[[], None]]:
 
 # ---------------------------------------------------------------------------- validating
 
+@dataclass(frozen=True)
+class _Station:
+    """A station as the writer needs it, detached from any session (the writer thread must
+    never touch the checking thread's ORM objects)."""
+
+    id: int
+    code: str
+    division_code: str | None
+
+
+@dataclass(frozen=True)
+class _Org:
+    code: str
+
+
+@dataclass(frozen=True)
+class _Actor:
+    """The importing user's fields that the rows and the audit event record, read once."""
+
+    id: int | None
+    username: str
+    role: str | None
+    org_id: int | None
+    org: _Org | None
+
+    @classmethod
+    def of(cls, user: Any) -> _Actor | None:
+        if user is None:
+            return None
+        org = getattr(user, "org", None)
+        return cls(getattr(user, "id", None), user.username, getattr(user, "role", None),
+                   getattr(user, "org_id", None), _Org(org.code) if org is not None else None)
+
+
 @dataclass
 class _Good:
+    """A row that passed every check, as plain values: the holder's canonical facts and what
+    ``check_registration`` decided."""
+
     number: int
     row: Mapping[str, Any]  # as read, for the report
     holder: Any  # api.HolderFacts, validated and canonical
     arrival_date: dt.date
     registered_on: dt.date
     residence_address: str
-    plan: service.RegistrationPlan
+    code: str  # the residence division code
+    station: _Station
+    deadline: dt.date
+    provisional: bool
+    on_time: bool
+    reason: str  # 第二条: why the person counts as floating
 
 
 class _Checker:
@@ -261,6 +318,7 @@ class _Checker:
         self.facts = service.RegistrationFacts(session, memo=True)
         self.actor, self.as_of, self.station = actor, as_of, station
         self.seen: dict[str, int] = {}  # ID number → row accepted earlier in the file
+        self.stations: dict[int, _Station] = {}
 
     def check(self, number: int, row: Mapping[str, Any]) -> _Good | list[str]:
         data = {k: v for k, v in row.items() if v is not None and v != ""}
@@ -294,7 +352,13 @@ class _Checker:
             except api.ApiError as err:
                 return [err.message]
         self.seen[holder.id_number] = number
-        return _Good(number, row, holder, m.arrival_date, registered_on, m.residence_address, plan)
+        station = self.stations.get(plan.station.id)
+        if station is None:
+            station = self.stations[plan.station.id] = _Station(
+                plan.station.id, plan.station.code, plan.station.division_code)
+        return _Good(number, row, holder, m.arrival_date, registered_on, m.residence_address,
+                     plan.code, station, plan.deadline.deadline, plan.deadline.provisional,
+                     plan.on_time, plan.classification.reason)
 
     def forget(self, good: _Good) -> None:
         """A row refused after all (its person is already on record)."""
@@ -303,14 +367,26 @@ class _Checker:
 
 # ------------------------------------------------------------------------------ writing
 
-def _digest_line(receipt: str, holder: Mapping[str, Any], reg: Mapping[str, Any],
-                 station_code: str) -> str:
-    return json.dumps([
-        receipt, holder["id_number"], holder["name"], holder["sex"], holder["ethnicity"],
-        str(holder["birth_date"]), holder["hukou_address"], holder["hukou_division_code"],
-        holder["phone"], station_code, str(reg["arrival_date"]), str(reg["registered_on"]),
-        reg["residence_address"], reg["residence_division_code"], str(reg["deadline"]),
-        bool(reg["on_time"]), bool(reg["provisional"])], ensure_ascii=False)
+#: json.dumps(…, ensure_ascii=False) without building an encoder per line.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+#: The holder's facts a digest line carries, in its order.
+DIGEST_HOLDER = ("id_number", "name", "sex", "ethnicity", "birth_date", "hukou_address",
+                 "hukou_division_code", "phone")
+#: The registration's, after the station code.
+DIGEST_REGISTRATION = ("arrival_date", "registered_on", "residence_address",
+                       "residence_division_code", "deadline", "on_time", "provisional")
+
+
+def _digest_line(receipt: str, holder: Sequence[Any], station_code: str, arrival: dt.date,
+                 registered: dt.date, address: str, code: str, deadline: dt.date,
+                 on_time: Any, provisional: Any) -> str:
+    """One registration as the JSON array the chunk digest hashes: the receipt, the
+    holder's facts in :data:`DIGEST_HOLDER` order (dates as text), the station code, then
+    the registration's in :data:`DIGEST_REGISTRATION` order."""
+    id_number, name, sex, ethnicity, birth, hukou_address, hukou_code, phone = holder
+    return _ENCODE([receipt, id_number, name, sex, ethnicity, str(birth), hukou_address,
+                    hukou_code, phone, station_code, str(arrival), str(registered), address,
+                    code, str(deadline), bool(on_time), bool(provisional)])
 
 
 def chunk_digest(lines: Iterable[tuple[str, str]]) -> str:
@@ -322,55 +398,124 @@ def chunk_digest(lines: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def _write_chunk(session: Session, goods: list[_Good], *, actor: Any, source: str,
+def _write_chunk(session: Session, goods: list[_Good], *, actor: _Actor | None, source: str,
                  rejected: int) -> None:
     """Holders, residences, registrations and the chunk's audit event; the caller commits."""
     # Receipt numbers first: the row locks they take also make this the writing transaction
     # (SQLite: the one writer) before ids are taken.
     groups: dict[tuple[int, int], list[int]] = {}
     for i, g in enumerate(goods):
-        groups.setdefault((g.plan.station.id, g.registered_on.year), []).append(i)
+        groups.setdefault((g.station.id, g.registered_on.year), []).append(i)
     receipts: list[str] = [""] * len(goods)
     ranges = []
     for (_sid, year), idx in sorted(groups.items()):
-        station = goods[idx[0]].plan.station
+        station = goods[idx[0]].station
         numbers = documents.reserve_numbers(session, station, "registration", year, len(idx))
         for i, n in zip(idx, numbers):
             receipts[i] = n
         ranges.append([station.code, numbers[0], numbers[-1]])
 
     # The driver's own bulk path (executemany on SQLite, COPY on PostgreSQL) with the ids
-    # taken beforehand: no ORM object, no per-row statement, no RETURNING.
+    # taken beforehand: no ORM object, no per-row statement, no RETURNING; rows as tuples
+    # in the order of the column names given.
     holders, residences = api.Holder.__table__, api.Residence.__table__
     holder_ids = api.sequence_ids(session, holders, len(goods))
     residence_ids = api.sequence_ids(session, residences, len(goods))
-    holder_rows = [dict(g.holder.__dict__, id=hid) for hid, g in zip(holder_ids, goods)]
-    api.bulk_write(session, holders, holder_rows)
+    api.bulk_write(session, holders, [
+        (hid, h.name, h.sex, h.ethnicity, h.birth_date, h.id_number, h.hukou_address,
+         h.hukou_division_code, h.phone)
+        for hid, h in zip(holder_ids, (g.holder for g in goods))], HOLDER_COLUMNS)
     api.bulk_write(session, residences, [
-        {"id": rid, "holder_id": hid, "address": g.residence_address,
-         "division_code": g.plan.code, "from_date": g.arrival_date}
-        for rid, hid, g in zip(residence_ids, holder_ids, goods)])
-
-    reported_by, reporter_org = getattr(actor, "id", None), service.reporter_org_id(actor)
-    reg_rows, lines = [], []
-    for i, g in enumerate(goods):
-        p = g.plan
-        reg = {"receipt_number": receipts[i], "holder_id": holder_ids[i],
-               "station_id": p.station.id, "arrival_date": g.arrival_date,
-               "registered_on": g.registered_on, "residence_address": g.residence_address,
-               "residence_division_code": p.code, "deadline": p.deadline.deadline,
-               "on_time": p.on_time, "provisional": p.deadline.provisional,
-               "floating_reason": p.classification.reason, "residence_id": residence_ids[i],
-               "reported_by_id": reported_by, "reporter_org_id": reporter_org}
-        reg_rows.append(reg)
-        lines.append((receipts[i], _digest_line(receipts[i], holder_rows[i], reg,
-                                                p.station.code)))
-    api.bulk_write(session, Registration.__table__, reg_rows)
+        (rid, hid, g.residence_address, g.code, g.arrival_date)
+        for rid, hid, g in zip(residence_ids, holder_ids, goods)], RESIDENCE_COLUMNS)
+    reported_by = actor.id if actor is not None else None
+    reporter_org = service.reporter_org_id(actor)
+    api.bulk_write(session, Registration.__table__, [
+        (receipts[i], holder_ids[i], g.station.id, g.arrival_date, g.registered_on,
+         g.residence_address, g.code, g.deadline, g.on_time, g.provisional, g.reason,
+         residence_ids[i], reported_by, reporter_org)
+        for i, g in enumerate(goods)], REGISTRATION_COLUMNS)
+    lines = [(receipts[i], _digest_line(
+        receipts[i], (h.id_number, h.name, h.sex, h.ethnicity, h.birth_date, h.hukou_address,
+                      h.hukou_division_code, h.phone),
+        g.station.code, g.arrival_date, g.registered_on, g.residence_address, g.code,
+        g.deadline, g.on_time, g.provisional)) for i, g, h in zip(
+            range(len(goods)), goods, (g.holder for g in goods))]
     api.record_audit(session, action=ACTION, entity=Registration.__tablename__, actor=actor,
                      new={"source": source, "rows": [goods[0].number, goods[-1].number],
                           "imported": len(goods), "rejected": rejected,
                           "holder_ids": [min(holder_ids), max(holder_ids)],
                           "receipts": ranges, "digest": chunk_digest(lines)})
+
+
+HOLDER_COLUMNS = ("id", "name", "sex", "ethnicity", "birth_date", "id_number", "hukou_address",
+                  "hukou_division_code", "phone")
+RESIDENCE_COLUMNS = ("id", "holder_id", "address", "division_code", "from_date")
+REGISTRATION_COLUMNS = ("receipt_number", "holder_id", "station_id", "arrival_date",
+                        "registered_on", "residence_address", "residence_division_code",
+                        "deadline", "on_time", "provisional", "floating_reason", "residence_id",
+                        "reported_by_id", "reporter_org_id")
+
+
+class _Writer:
+    """Writes each chunk in its own transaction (one audit event each).
+
+    On PostgreSQL on a second thread, while the caller's thread checks the next chunk: the
+    server's work (COPY, indexes, foreign keys) then overlaps the checks' Python instead of
+    following it (measured: about 10 % more rows a second). On SQLite in the caller's thread:
+    SQLite's work runs inside this process and a second thread only fights the checks for
+    the GIL (measured: about 5 % fewer rows a second threaded). At most one chunk is in
+    flight, and :meth:`wait` raises the writer's error in the caller's thread, so a failure
+    stops the import after the chunks already committed, as a sequential import would. The
+    writer has its own session on the caller's engine and an app context (the audit key); it
+    touches only the plain values of :class:`_Good`."""
+
+    def __init__(self, session: Session, *, actor: Any, source: str) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from flask import current_app
+
+        self.app = current_app._get_current_object()  # type: ignore[attr-defined]
+        self.bind = session.get_bind()
+        self.actor, self.source = _Actor.of(actor), source
+        self.pool = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="juzhu-import")
+                     if self.bind.dialect.name == "postgresql" else None)
+        self.pending: Any = None
+        self.written = self.chunks = 0
+        self.rows = (0, 0)  # the file rows of the chunk written last (or being written)
+
+    def submit(self, goods: list[_Good], rejected: int) -> None:
+        self.wait()
+        if self.pool is None:
+            self.written += self._write(goods, rejected)
+            self.chunks += 1
+        else:
+            self.pending = self.pool.submit(self._write, goods, rejected)
+
+    def _write(self, goods: list[_Good], rejected: int) -> int:
+        self.rows = (goods[0].number, goods[-1].number)
+        with self.app.app_context(), Session(bind=self.bind) as session:
+            try:
+                _write_chunk(session, goods, actor=self.actor, source=self.source,
+                             rejected=rejected)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        return len(goods)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self.written += pending.result()
+            self.chunks += 1
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _checked(session: Session, checker: _Checker, chunk: list[tuple[int, Mapping[str, Any]]],
@@ -386,9 +531,8 @@ def _checked(session: Session, checker: _Checker, chunk: list[tuple[int, Mapping
             result.rejected.append((number, dict(row), outcome))
     if not goods:
         return goods
-    known = dict(session.execute(
-        select(api.Holder.id_number, api.Holder.id).where(
-            api.Holder.id_number.in_([g.holder.id_number for g in goods]))).all())
+    known = api.lookup_many(session, api.Holder.id_number, api.Holder.id,
+                            [g.holder.id_number for g in goods])
     if not known:
         return goods
     kept = []
@@ -407,6 +551,12 @@ def _run(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *, act
          chunk_size: int, write: bool, sample: int = 0) -> ImportResult:
     result = ImportResult()
     checker = _Checker(session, actor=actor, as_of=as_of, station=station)
+    writer = None
+    if write:
+        # The writer's own connection must see what the caller's session holds and must
+        # not wait on its locks (SQLite): commit it first, as the first chunk used to.
+        session.commit()
+        writer = _Writer(session, actor=actor, source=source)
     chunk: list[tuple[int, Mapping[str, Any]]] = []
 
     def flush() -> None:
@@ -415,25 +565,36 @@ def _run(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *, act
         result.valid += len(goods)
         if len(result.sample) < sample:
             result.sample.extend((g.number, dict(g.row)) for g in goods[:sample - len(result.sample)])
-        if write:
-            if goods:
-                _write_chunk(session, goods, actor=actor, source=source,
-                             rejected=len(result.rejected) - before)
-                result.imported += len(goods)
-                result.chunks += 1
-            session.commit()
+        if writer is not None and goods:
+            writer.submit(goods, len(result.rejected) - before)
         if progress is not None:
             progress(len(chunk))
         chunk.clear()
 
-    for item in rows:
-        chunk.append(item)
-        if len(chunk) >= chunk_size:
-            flush()
-    if chunk:
-        flush()
-    if not write:
-        session.rollback()  # the checks only read; end the read transaction
+    try:
+        try:
+            for item in rows:
+                chunk.append(item)
+                if len(chunk) >= chunk_size:
+                    flush()
+            if chunk:
+                flush()
+        finally:
+            if writer is not None:
+                try:
+                    writer.close()
+                finally:
+                    result.imported, result.chunks = writer.written, writer.chunks
+            session.rollback()  # the checks only read; end their transaction
+    except SQLAlchemyError as exc:
+        assert writer is not None
+        first, last = writer.rows
+        why = ("与库中已有的记录冲突（同一公民身份号码或登记凭证编号已存在）"
+               if isinstance(exc, IntegrityError) else "数据库错误")
+        raise ImportAborted(
+            f"导入中断：第 {first}–{last} 行这一批写入时{why}，这一批及其后的行均未导入；"
+            f"此前已导入 {result.imported} 条（已记入审计日志）。请核对后只导入未导入的行"
+            f"（{B10}）", result) from exc
     result.rejected.sort(key=lambda r: r[0])
     return result
 
@@ -479,13 +640,9 @@ def verify_import_event(session: Session, new: Mapping[str, Any]) -> bool:
                 .where(reg.receipt_number >= first, reg.receipt_number <= last,
                        org.code == station_code))
         for r, h, code in session.execute(stmt):
-            hrow = {k: getattr(h, k) for k in ("id_number", "name", "sex", "ethnicity",
-                                                "birth_date", "hukou_address",
-                                                "hukou_division_code", "phone")}
-            rrow = {k: getattr(r, k) for k in ("arrival_date", "registered_on",
-                                                "residence_address", "residence_division_code",
-                                                "deadline", "on_time", "provisional")}
-            lines.append((r.receipt_number, _digest_line(r.receipt_number, hrow, rrow, code)))
+            lines.append((r.receipt_number, _digest_line(
+                r.receipt_number, [getattr(h, k) for k in DIGEST_HOLDER], code,
+                *(getattr(r, k) for k in DIGEST_REGISTRATION))))
     return len(lines) == new["imported"] and chunk_digest(lines) == new["digest"]
 
 

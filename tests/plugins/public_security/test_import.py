@@ -14,7 +14,9 @@ from typing import Any
 import openpyxl
 from click.testing import CliRunner
 from flask import current_app
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.cli import build_cli
@@ -249,6 +251,42 @@ def test_audit_chain_verifies_and_each_chunk_is_proved(app: Any, ps: Any) -> Non
     assert not importer.verify_import_event(db.session, events[1].new)
     assert importer.verify_import_event(db.session, events[0].new)
     db.session.rollback()
+
+
+def test_a_chunk_that_fails_to_write_stops_the_import_after_the_committed_ones(
+        app: Any, ps: Any) -> None:
+    """A write the checks cannot foresee fails (here a receipt number already taken, a
+    real unique violation): the error reaches the caller, the chunks before it stay with
+    their audit events, nothing of it or after it is written, and the chain verifies. On
+    PostgreSQL the chunks are written on a second thread (importer._Writer): the same."""
+    from plugins.public_security.documents import PREFIXES
+    from plugins.public_security.models import DocumentSequence
+
+    station = ps.station(DANFENG)
+    planted = ps.registration(ps.holder(name="占号"))
+    last = db.session.scalar(select(DocumentSequence.last).where(
+        DocumentSequence.station_id == station.id, DocumentSequence.kind == "registration",
+        DocumentSequence.year == 2026)) or 0
+    planted.receipt_number = f"{PREFIXES['registration']}{station.division_code[:9]}2026" \
+                             f"{last + 3:06d}"  # the first number of the second chunk
+    db.session.commit()
+    holders, events = count_of(Holder), count_of(AuditEvent)
+    rows = [(n, person(name=f"人{n}")) for n in range(2, 8)]
+
+    with pytest.raises(importer.ImportAborted) as aborted:
+        importer.import_registrations(db.session, rows, actor=None, as_of=AS_OF, chunk_size=2)
+
+    assert isinstance(aborted.value.__cause__, IntegrityError)
+    assert aborted.value.result.imported == 2
+    assert str(aborted.value).startswith("导入中断：第 4–5 行这一批写入时与库中已有的记录冲突")
+    assert "此前已导入 2 条" in str(aborted.value) and "第十条" in str(aborted.value)
+
+    db.session.rollback()
+    assert count_of(Holder) == holders + 2  # the first chunk only
+    assert count_of(AuditEvent) == events + 1
+    assert db.session.scalars(select(Holder.name).where(Holder.id > 0).order_by(
+        Holder.id.desc()).limit(2)).all() == ["人3", "人2"]
+    assert list(audit.verify(db.session, current_app.config["JUZHU_AUDIT_KEYS"])) == []
 
 
 # ------------------------------------------------------------------ files and the CLI
