@@ -11,7 +11,8 @@ import re
 from typing import Annotated, Any
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      ValidationInfo, WithJsonSchema, field_validator)
+                      WithJsonSchema, model_validator)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from core.rules.errors import RuleError
 
@@ -49,19 +50,29 @@ class In(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _fits_a_column(cls, value: Any, info: ValidationInfo) -> Any:
+    @model_validator(mode="after")
+    def _fits_a_column(self) -> Any:
         """An integer the database cannot hold names nothing and counts nothing: refuse it
         as invalid input (422 naming the field) instead of letting the driver fail (500:
         SQLite OverflowError, PostgreSQL "integer out of range"). Ids (``id``, ``*_id``) are
-        INTEGER columns; other integers at most BIGINT."""
-        if isinstance(value, int) and not isinstance(value, bool):
-            name = info.field_name or ""
-            bound = DB_INT_MAX if name == "id" or name.endswith("_id") else DB_BIGINT_MAX
-            if not -bound <= value <= bound:
-                raise ValueError(f"数值超出可处理的范围（绝对值不超过 {bound}）")
-        return value
+        INTEGER columns; other integers at most BIGINT.
+
+        One check per model over its values, not a validator per field: a field validator
+        on "*" cost a Python call for every field of every request, 60 % of validating a
+        bulk import's row."""
+        errors = []
+        for name, value in self.__dict__.items():
+            if type(value) is int:  # not bool
+                bound = DB_INT_MAX if name == "id" or name.endswith("_id") else DB_BIGINT_MAX
+                if not -bound <= value <= bound:
+                    errors.append(InitErrorDetails(
+                        type=PydanticCustomError(
+                            "value_error", "数值超出可处理的范围（绝对值不超过 {bound}）",
+                            {"bound": bound}),
+                        loc=(name,), input=value))
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
 
 
 class Out(BaseModel):
