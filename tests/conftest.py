@@ -127,13 +127,14 @@ def make_app(db_url: str, tmp_path: Path) -> Iterator[Any]:
     spare: list[Any] = []  # PostgreSQL: the app that reset the database, handed out once
 
     def build(*, plugins: Any = (), enabled: Any = None, disabled: Any = None,
-              discover: bool = True, **config: Any) -> Any:
-        if spare and not plugins and enabled is disabled is None and discover and not config:
+              discover: bool = True, web: bool = True, **config: Any) -> Any:
+        if (spare and not plugins and enabled is disabled is None and discover and web
+                and not config):
             return spare.pop()  # an app costs ~0.2 s (Flask-Admin scaffolding): reuse it
         app = create_app({**base_config(tmp_path, db_url), **config}, plugins=plugins,
                          enabled=enabled if enabled is not None else "",
                          disabled=disabled if disabled is not None else "",
-                         discover=discover)
+                         discover=discover, web=web)
         app.test_client_class = FreshContextClient
         apps.append(app)
         return app

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, inspect, select, update
 
-from core.cli import build_cli
+from core.cli import BATCH_COMMANDS, build_cli, command_of
 from core.db import db
 from core.defaults.demo import DEMO_HOLDERS, DEMO_USERS
 from core.models import ApiToken, AuditEvent, Holder, OrgUnit, User
@@ -269,3 +269,31 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path, url: str) -> Non
     assert lines[0].startswith("错误：") and "127.0.0.1:1/none" in lines[0]
     assert "Traceback" not in r.stderr
     assert "s3cret" not in r.stderr  # no credentials in the message
+
+
+@pytest.mark.parametrize("argv, command", [
+    (["entitlements", "evaluate", "--entitlement", "art18.4"], "entitlements"),
+    (["--help"], None), ([], None), (["import", "--help"], "import"), (["serve"], "serve")])
+def test_command_of_names_the_top_level_command(argv: list[str], command: str | None) -> None:
+    assert command_of(argv) == command
+
+
+def test_batch_commands_run_on_an_app_without_pages(make_app: Any) -> None:
+    """The console's batch commands get an app without the API's routes and the admin
+    (a faster start-up): everything they use is there, and no page is."""
+    assert BATCH_COMMANDS == {"entitlements", "import", "sweep"}
+    app = make_app(web=False)
+    rules = {r.endpoint for r in app.url_map.iter_rules()}
+    assert not any(e.startswith(("admin", "public_security_")) for e in rules)
+    assert not any(r.rule.startswith("/api/") for r in app.url_map.iter_rules())
+    assert app.extensions["juzhu"].admin is None
+    assert "art18.4" in app.extensions["juzhu"].entitlements
+    with app.app_context():
+        out = CliRunner().invoke(build_cli(app), ["entitlements", "evaluate", "--entitlement",
+                                                  "art18.4"])
+        assert out.exit_code == 0, out.output
+        assert out.stdout.splitlines()[0].startswith("holder_id,code,as_of")
+        assert len(out.stdout.splitlines()) == 1 + db.session.scalar(
+            select(func.count()).select_from(Holder))
+        swept = CliRunner().invoke(build_cli(app), ["sweep"])
+        assert swept.exit_code == 0, swept.output
