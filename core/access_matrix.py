@@ -98,6 +98,9 @@ ADMIN_VIEWS: dict[str, dict[str, dict[str, str]]] = {
     "justice_explanations": _dept("index"),
     # 公安 (public_security)
     "public_security_registrations": _police({_CA: ALL, _SC: STATION}),
+    # 批量导入登记: who registers (POST /registrations) among the police; a clerk's rows must
+    # lie in its township
+    "public_security_import": {"index": {_CA: ALL, _SC: TOWNSHIP}},
     "public_security_third_party_reports": _police(),
     "public_security_applications": _police({_CA: ALL, _SC: STATION}),
     "public_security_permits": _police(),

@@ -71,6 +71,8 @@ B10 = "《办法》第十条"
 CHUNK_SIZE = 5000
 ACTION = "registration.import"
 ROW_TITLE, ERROR_TITLE = "行号", "错误"
+#: 性别 as a file may write it, beside the API's own values (GB/T 2261.1 names).
+SEX_WORDS = {"男": "male", "女": "female", "男性": "male", "女性": "female"}
 
 
 class ImportInputError(ValueError):
@@ -324,6 +326,9 @@ class _Checker:
 
     def check(self, number: int, row: Mapping[str, Any]) -> _Good | list[str]:
         data = {k: v for k, v in row.items() if v is not None and v != ""}
+        sex = data.get("sex")
+        if sex in SEX_WORDS:  # a clerk's spreadsheet says 男/女; the API's value is male/female
+            data["sex"] = SEX_WORDS[sex]
         try:
             m: Any = self.model.model_validate(data)
         except ValidationError as exc:

@@ -1,15 +1,15 @@
 """The 公安 menu of the admin site: one view per model, station-scoped, plus the
-reconciliation and overdue pages. Every endpoint starts with ``public_security_``."""
+reconciliation, overdue and bulk-import pages. Every endpoint starts with ``public_security_``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import applications, checks, numbers, overdue, permits, reconciliation, registrations, \
-    reissues
+from . import applications, checks, imports, numbers, overdue, permits, reconciliation, \
+    registrations, reissues
 
-MODULES = (registrations, applications, permits, reissues, numbers, reconciliation, overdue,
-           checks)
+MODULES = (registrations, imports, applications, permits, reissues, numbers, reconciliation,
+           overdue, checks)
 
 
 def views() -> list[Any]:

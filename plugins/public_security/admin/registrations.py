@@ -71,6 +71,7 @@ class RegistrationView(ServiceCreateView):
     }
     form = RegistrationForm
     field_aliases = {"holder_id": "holder_id_number"}
+    list_template = "public_security/admin/import_registrations_list.html"  # + 批量导入
 
     def call_service(self, session: Any, form: Form) -> Any:
         holder = session.scalar(select(api.Holder).where(

@@ -152,7 +152,7 @@ def test_preview_writes_nothing_and_agrees_with_the_import(app: Any, ps: Any) ->
 
 def test_each_error_names_its_field_and_article(app: Any, ps: Any) -> None:
     """The messages are the API's: the same RuleError texts and pydantic 422 texts."""
-    rows = [(2, bad_check_digit()), (3, person(sex="男")), (4, person(arrival_date="2026/9/30")),
+    rows = [(2, bad_check_digit()), (3, person(sex="未知")), (4, person(arrival_date="2026/9/30")),
             (5, {k: v for k, v in person().items() if k != "name"})]
     result = importer.import_registrations(db.session, rows, actor=None, as_of=AS_OF)
     assert result.imported == 0
@@ -290,6 +290,21 @@ def test_a_chunk_that_fails_to_write_stops_the_import_after_the_committed_ones(
 
 
 # ------------------------------------------------------------------ files and the CLI
+
+def test_sex_may_be_written_in_chinese(app: Any, ps: Any) -> None:
+    """A county's lists say 男/女; the row means what the API's male/female means (the ID
+    number must still agree, 第四条)."""
+    birth = dt.date(1991, 4, 2)
+    rows = [(2, person(sex="男", birth_date=birth.isoformat(),
+                       id_number=make_id("530302", birth, 41, "male"))),
+            (3, person(sex="女")),
+            (4, person(sex="男"))]  # a woman's ID number
+    result = importer.import_registrations(db.session, rows, actor=None, as_of=AS_OF)
+    assert result.imported == 2
+    assert [(n, "性别" in e[0] and "第四条" in e[0]) for n, _r, e in result.rejected] == [(4, True)]
+    assert sorted(db.session.scalars(select(Holder.sex).where(Holder.birth_date.in_(
+        [birth, dt.date(1990, 3, 7)])).where(Holder.name == "李娜"))) == ["female", "male"]
+
 
 def test_xlsx_with_chinese_titles_dates_and_numbers(app: Any, ps: Any, tmp_path: Path) -> None:
     titles = importer.columns()
