@@ -616,6 +616,13 @@ def _run(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *, act
             f"导入中断：第 {first}–{last} 行这一批写入时{why}，这一批及其后的行均未导入；"
             f"此前已导入 {result.imported} 条（已记入审计日志）。请核对后只导入未导入的行"
             f"（{B10}）", result) from exc
+    except ImportAborted:
+        raise
+    except ImportInputError as exc:  # the file went bad part-way (a later row unreadable)
+        if writer is None or not result.imported:
+            raise
+        raise ImportAborted(f"{exc}；导入就此中断，此前已导入 {result.imported} 条（已记入审计"
+                            f"日志），其后的行均未导入（{B10}）", result) from exc
     result.rejected.sort(key=lambda r: r[0])
     return result
 

@@ -417,19 +417,13 @@ class ImportView(api.SecureView):
             return redirect(url_for(".result", token=token), 303)
 
         session = api.db.session
-        committed = {"rows": 0, "chunks": 0}
-
-        def progress(rows: int) -> None:  # called after each chunk is committed
-            committed["rows"] += rows
-            committed["chunks"] += 1
-
         outcome: dict[str, Any] = {"imported": 0, "rejected": 0, "failed": None}
         try:
             table, close = _table_of(upload.claimed, upload.name)
             try:
                 result = importer.import_registrations(
                     session, table.rows, actor=self._actor(), as_of=api.today(),
-                    station=self._station(), source=f"admin:{upload.name}", progress=progress)
+                    station=self._station(), source=f"admin:{upload.name}")
             finally:
                 close()
             outcome.update(imported=result.imported, rejected=len(result.rejected))
@@ -440,14 +434,15 @@ class ImportView(api.SecureView):
         except (importer.ImportInputError, api.RuleError) as err:
             session.rollback()
             outcome["failed"] = getattr(err, "message", None) or str(err)
+            if isinstance(err, importer.ImportAborted):  # stopped after committed chunks
+                outcome["imported"] = err.result.imported
         except SQLAlchemyError:
             session.rollback()
             log.exception("database error while importing registrations")
             outcome["failed"] = "数据库错误，已记录。"
         finally:
             upload.claimed.unlink(missing_ok=True)  # imported: the upload is not kept
-        outcome.update(committed_rows=committed["rows"], committed_chunks=committed["chunks"],
-                       finished_at=dt.datetime.now(dt.timezone.utc).isoformat())
+        outcome.update(finished_at=dt.datetime.now(dt.timezone.utc).isoformat())
         _write_json(upload.folder / RESULT, outcome)
         return redirect(url_for(".result", token=token), 303)
 

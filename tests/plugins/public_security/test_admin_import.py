@@ -499,7 +499,8 @@ def test_a_failure_half_way_keeps_the_committed_chunks_and_says_so(web: Any,
     r = client.post(f"{URL}import/{token}/")
     page = text_of(client.get(r.headers["Location"]).text)
     assert "导入中途出错" in page and "不是 UTF-8 编码" in page
-    assert f"文件前 {importer.CHUNK_SIZE} 行中通过校验的登记）已经保存" in page
+    assert f"出错前已导入的 {importer.CHUNK_SIZE} 条登记已经保存" in page
+    assert f"此前已导入 {importer.CHUNK_SIZE} 条" in page
     assert counts()[1] == before[1] + importer.CHUNK_SIZE
     assert not path.exists()  # the upload is not kept, nor offered again
     assert client.post(f"{URL}import/{token}/").status_code == 303
