@@ -8,9 +8,13 @@ report path runs too. The rate counts every row read, good or bad, over the comm
 time of the import itself as the command reports it (its process start-up, about 2 s, is
 not import work; ``import_s`` is the whole command's wall time).
 
-The floor: the registration rows the import wrote, read back and inserted again with the
-database driver's own ``executemany`` (new receipt numbers), in chunks of 5,000, in one
-transaction that is rolled back, so the bench database is left as the import left it.
+The floor: the rows the import wrote — each imported row is a holder, a residence and a
+registration — read back and inserted again with the database driver's own ``executemany``
+(new ID numbers and receipt numbers, so unique keys hold), in chunks of 5,000, in one
+transaction that is rolled back, so the bench database is left as the import left it. The
+issue's "the same rows into the same table" is taken as the rows the import writes: the
+registration table alone is a third of that write, and is still reported beside it
+(``import_vs_executemany_registration_only``) so both readings are on record.
 """
 
 from __future__ import annotations
@@ -62,43 +66,71 @@ def write_csv(bench: Bench, n: int) -> Any:
     return path, n + bad
 
 
-def raw_rate(bench: Bench, since_id: int) -> tuple[float, int]:
-    """Rows per second of the driver's executemany of the imported registration rows."""
-    table = "public_security_registration"
+#: What one imported row writes: the tables in the order the import writes them, and the
+#: column a re-insert must change to stay unique.
+WRITTEN = (("holder", "id", "id_number"), ("residence", "holder_id", None),
+           ("public_security_registration", "holder_id", "receipt_number"))
+
+
+def _rows_written(bench: Bench, since_holder: int) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The rows the import wrote to each table (those of the holders after ``since_holder``),
+    without the ids, with their unique columns changed so they can be inserted again."""
+    out = []
     with bench.engine.connect() as conn:
-        names = [c for c in conn.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys()
-                 if c not in ("id", "created_at")]
-        rows = [list(r) for r in conn.execute(text(
-            f"SELECT {', '.join(names)} FROM {table} WHERE id > :since"), {"since": since_id})]
-    k = names.index("receipt_number")
-    for n, row in enumerate(rows):
-        row[k] = f"BENCH{n:012d}"
+        for table, by, unique in WRITTEN:
+            names = [c for c in conn.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys()
+                     if c not in ("id", "created_at")]
+            rows = [list(r) for r in conn.execute(text(
+                f"SELECT {', '.join(names)} FROM {table} WHERE {by} > :since"),
+                {"since": since_holder})]
+            if unique is not None:
+                k = names.index(unique)
+                width = 18 if unique == "id_number" else 17
+                for n, row in enumerate(rows):
+                    row[k] = f"B{n:0{width - 1}d}"
+            out.append((table, names, rows))
+    return out
+
+
+def raw_rate(bench: Bench, since_holder: int) -> dict[str, float]:
+    """The driver's ``executemany``, 5 000 rows a call, of the rows the import wrote, in one
+    transaction that is rolled back: rows per second of the registration table alone and
+    of the three tables (one imported row = a holder, a residence, a registration)."""
+    written = _rows_written(bench, since_holder)
     raw = bench.engine.raw_connection()
+    seconds: dict[str, float] = {}
     try:
         mark = "?" if bench.database == "sqlite" else "%s"
-        quoted = ", ".join(f'"{c}"' for c in names)
-        sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join([mark] * len(names))})"
         cur = raw.cursor()
-        t0 = time.perf_counter()
-        for i in range(0, len(rows), 5000):
-            cur.executemany(sql, rows[i:i + 5000])
-        seconds = time.perf_counter() - t0
+        for table, names, rows in written:
+            quoted = ", ".join(f'"{c}"' for c in names)
+            sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join([mark] * len(names))})"
+            t0 = time.perf_counter()
+            for i in range(0, len(rows), 5000):
+                cur.executemany(sql, rows[i:i + 5000])
+            seconds[table] = time.perf_counter() - t0
         raw.rollback()
     finally:
         raw.close()
-    return len(rows) / seconds, len(rows)
+    n = len(written[-1][2])
+    return {"registration": n / seconds["public_security_registration"],
+            "three_tables": n / sum(seconds.values()), "rows": n}
 
 
 def measure(bench: Bench) -> dict[str, Any]:
     path, total = write_csv(bench, IMPORT_ROWS)
-    since = int(bench.scalar("SELECT coalesce(max(id), 0) FROM public_security_registration"))
+    since = int(bench.scalar("SELECT coalesce(max(id), 0) FROM holder"))
     seconds, said = bench.run("import", "registrations", str(path), check=False)
     imported = int(bench.scalar(
-        "SELECT count(*) FROM public_security_registration WHERE id > :since", since=since))
+        "SELECT count(*) FROM public_security_registration WHERE holder_id > :since",
+        since=since))
     # the command's own figure: reading, validating and writing, without process start-up
     rate = float(re.search(r"每秒 (\d+) 行", said).group(1))
-    floor, floor_rows = raw_rate(bench, since)
-    return {"import_rows_per_s": round(rate), "import_vs_executemany": round(rate / floor, 3),
-            "import_rows": total, "import_imported": imported,
-            "import_s": round(seconds, 2), "executemany_rows_per_s": round(floor),
-            "executemany_rows": floor_rows}
+    floor = raw_rate(bench, since)
+    return {"import_rows_per_s": round(rate),
+            "import_vs_executemany": round(rate / floor["three_tables"], 3),
+            "import_rows": total, "import_imported": imported, "import_s": round(seconds, 2),
+            "executemany_rows_per_s": round(floor["three_tables"]),
+            "executemany_registration_only_rows_per_s": round(floor["registration"]),
+            "import_vs_executemany_registration_only": round(rate / floor["registration"], 3),
+            "executemany_rows": floor["rows"]}
