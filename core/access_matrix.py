@@ -49,6 +49,7 @@ ADMIN_VIEWS: dict[str, dict[str, dict[str, str]]] = {
     # kernel
     "admin": {"index": {r: ALL for r in ROLES}},
     "holders": {
+        # index also gates /admin/holders/lookup/, the forms' look-up by ID number (JSON)
         "index": {_CA: ALL, _SC: ALL, _PO: ALL, _DC: ALL, _AU: ALL},
         "details": {_CA: ALL, _SC: ALL, _PO: ALL, _DC: ALL, _AU: ALL},
         "create": {_CA: ALL, _SC: ALL},

@@ -19,6 +19,7 @@ from core import audit
 from core import rules
 from core.admin.base import (DepartmentModelView, DepartmentServiceView, DepartmentView,
                              SecureModelView, SecureView, refuse_on_field, scoped_to_org)
+from core.admin.fields import DateField, HolderIdNumberField, holder_lookup_kw
 from core.admin.views.explanations import explanation_view
 from core.admin.views.parameters import parameter_view
 from core.auth import POLICE_ROLES, ROLES, current_actor
@@ -127,6 +128,8 @@ __all__ = [
     "decide", "parameter_on", "insert_new", "insert_new_from", "bulk_write", "sequence_ids",
     "lookup_many",
     "Population", "GeneratedHolder", "PermitDates",
+    # admin form fields (core/admin/fields.py): native dates, the holder look-up's mark
+    "DateField", "HolderIdNumberField", "holder_lookup_kw",
 ]
 
 # Bulk import (plugins/public_security/importer.py and its later admin upload): the holder

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core import audit
 from core.admin.counting import capped_count_query
+from core.admin.fields import ModelConverter
 from core.admin.search import KINDS as SEARCH_KINDS
 from core.admin.search import SearchField, default_kind
 from core.admin.search import criterion as search_criterion
@@ -91,6 +92,8 @@ class SecureModelView(AccessMixin, ModelView):
 
     page_size = 50
     can_view_details = True
+    #: scaffolded forms: native date inputs (core/admin/fields.py), not the script picker
+    model_form_converter = ModelConverter
     audit_entity: str | None = None  # defaults to the table name
     #: Offer 导出 CSV on the list (see :meth:`_export_csv`) to every role that may open it.
     export_enabled = False

@@ -13,7 +13,7 @@ from flask import request
 from flask_admin.form import BaseForm
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core import api
@@ -43,8 +43,8 @@ class ElectionForm(BaseForm):
     kind = SelectField("选举类别", choices=list(KINDS.items()), validators=[InputRequired("请选择类别")])
     division_code = StringField("区划代码", description="村（社区）的12位统计用区划代码",
                                 validators=[DataRequired("请填写区划代码"), Length(max=12)])
-    held_on = DateField("选举日", validators=[InputRequired("请填写选举日")])
-    registration_closes_on = DateField("报名截止日期", validators=[InputRequired("请填写报名截止日期")])
+    held_on = api.DateField("选举日", validators=[InputRequired("请填写选举日")])
+    registration_closes_on = api.DateField("报名截止日期", validators=[InputRequired("请填写报名截止日期")])
 
 
 def _township(view: Any, context: Any, model: Any, name: str) -> str:
@@ -84,16 +84,16 @@ class ElectionView(ServiceView):
 
 class ApplicationForm(BaseForm):
     election = SelectField("选举", coerce=int, validators=[InputRequired("请选择选举")])
-    holder_id_number = StringField("公民身份号码", validators=[DataRequired("请填写公民身份号码"),
-                                                         Length(max=18)])
-    applied_on = DateField("申请日期", default=api.today,
-                           validators=[InputRequired("请填写申请日期")])
+    holder_id_number = api.HolderIdNumberField(
+        "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)])
+    applied_on = api.DateField("申请日期", default=api.today,
+                               validators=[InputRequired("请填写申请日期")])
     note = StringField("备注", validators=[Optional(), Length(max=255)])
 
 
 class DecisionForm(BaseForm):
     decision = SelectField("村民会议（村民代表会议）决定", choices=list(DECISIONS.items()))
-    approved_on = DateField("决定日期", validators=[Optional()])
+    approved_on = api.DateField("决定日期", validators=[Optional()])
 
 
 def _reasons(view: Any, context: Any, model: Any, name: str) -> Markup:

@@ -15,7 +15,7 @@ from flask import flash, request
 from flask_admin.form import BaseForm
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from core import api
@@ -50,14 +50,14 @@ def _age_today(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 class ChildForm(BaseForm):
-    holder_id_number = StringField(
+    holder_id_number = api.HolderIdNumberField(
         "持证人公民身份号码", validators=[InputRequired("请填写持证人（父母或监护人）的公民身份号码"),
                                  Length(max=40)],
         description="随迁子女的父母或监护人，须已录入持证人信息")
     name = StringField("子女姓名", validators=[InputRequired("请填写子女姓名"), Length(max=100)])
     sex = SelectField("子女性别", choices=list(rules.SEXES.items()),
                       validators=[InputRequired("请选择性别")])
-    birth_date = DateField("子女出生日期", validators=[InputRequired("请填写子女出生日期")])
+    birth_date = api.DateField("子女出生日期", validators=[InputRequired("请填写子女出生日期")])
     id_number = StringField("子女公民身份号码",
                             validators=[InputRequired("请填写子女公民身份号码"), Length(max=40)])
     relation = SelectField("与持证人关系", choices=list(rules.RELATIONS.items()),

@@ -14,7 +14,7 @@ from typing import Any
 from flask import flash
 from flask_admin.form import BaseForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from core import api
@@ -43,12 +43,12 @@ def _recorder(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 class ServiceForm(BaseForm):
-    holder_id_number = StringField(
+    holder_id_number = api.HolderIdNumberField(
         "持证人公民身份号码", validators=[InputRequired("请填写持证人的公民身份号码"), Length(max=40)])
     service = SelectField("服务项目", choices=list(rules.SERVICES.items()),
                           validators=[InputRequired("请选择服务项目")])
-    served_on = DateField("服务日期", default=api.today,
-                          validators=[InputRequired("请填写服务日期")])
+    served_on = api.DateField("服务日期", default=api.today,
+                              validators=[InputRequired("请填写服务日期")])
     provider = StringField("服务机构", validators=[InputRequired("请填写服务机构"), Length(max=100)],
                            description="例如丹凤街道社区卫生服务中心")
     note = StringField("备注", validators=[Optional(), Length(max=255)])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_admin.form import BaseForm
-from wtforms import DateField, DecimalField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import DecimalField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core import api
@@ -58,11 +58,11 @@ class ServiceView(api.DepartmentServiceView):
 # -- 住房情况 ----------------------------------------------------------------------------------
 
 class FactsForm(BaseForm):
-    holder_id_number = StringField("公民身份号码", validators=[DataRequired("请填写公民身份号码"),
-                                                         Length(max=18)])
-    recorded_on = DateField("登记日期", default=api.today,
-                            validators=[InputRequired("请填写登记日期")],
-                            description="自该日起掌握的情况；更正请另登记一条")
+    holder_id_number = api.HolderIdNumberField(
+        "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)])
+    recorded_on = api.DateField("登记日期", default=api.today,
+                                validators=[InputRequired("请填写登记日期")],
+                                description="自该日起掌握的情况；更正请另登记一条")
     owns_housing_in_county = SelectField("在本县是否有住房", choices=_choices(TRI), default="")
     housing_area_sqm = DecimalField("人均住房建筑面积（平方米）", places=2, validators=[Optional()],
                                     description="在本县有住房时填写")
@@ -109,17 +109,17 @@ class FactsView(ServiceView):
 # -- 公租房申请 --------------------------------------------------------------------------------
 
 class ApplicationForm(BaseForm):
-    holder_id_number = StringField("公民身份号码", validators=[DataRequired("请填写公民身份号码"),
-                                                         Length(max=18)])
-    applied_on = DateField("申请日期", default=api.today, validators=[InputRequired("请填写申请日期")])
+    holder_id_number = api.HolderIdNumberField(
+        "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)])
+    applied_on = api.DateField("申请日期", default=api.today, validators=[InputRequired("请填写申请日期")])
     household_size = IntegerField("家庭人口数", validators=[InputRequired("请填写家庭人口数")])
     note = StringField("备注", validators=[Optional(), Length(max=255)])
 
 
 class DecisionForm(BaseForm):
     status = SelectField("办理状态", choices=_choices(STATUSES))
-    decided_on = DateField("决定日期", validators=[Optional()],
-                           description="轮候、已配租、不予配租时填写")
+    decided_on = api.DateField("决定日期", validators=[Optional()],
+                               description="轮候、已配租、不予配租时填写")
     note = StringField("备注", validators=[Optional(), Length(max=255)])
 
 

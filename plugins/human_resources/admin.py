@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_admin.form import BaseForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core import api
@@ -45,18 +45,18 @@ def _recorded_by(view: Any, context: Any, model: Any, name: str) -> str:
 # -- 就业登记 -------------------------------------------------------------------------------------
 
 class EmploymentCreateForm(BaseForm):
-    holder_id_number = StringField("公民身份号码", validators=[DataRequired("请填写公民身份号码"),
-                                                         Length(max=18)])
+    holder_id_number = api.HolderIdNumberField(
+        "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)])
     employer = StringField("用人单位", validators=[DataRequired("请填写用人单位"), Length(max=100)])
     credit_code = StringField("统一社会信用代码", validators=[Optional(), Length(max=18)],
                               description="18位，可不填")
-    started_on = DateField("开始日期", validators=[InputRequired("请填写开始日期")])
-    ended_on = DateField("结束日期", validators=[Optional()], description="最后在职日；在职中不填")
+    started_on = api.DateField("开始日期", validators=[InputRequired("请填写开始日期")])
+    ended_on = api.DateField("结束日期", validators=[Optional()], description="最后在职日；在职中不填")
     insured = BooleanField("用人单位为其缴纳社会保险")
 
 
 class EmploymentEditForm(BaseForm):
-    ended_on = DateField("结束日期", validators=[Optional()], description="最后在职日；在职中不填")
+    ended_on = api.DateField("结束日期", validators=[Optional()], description="最后在职日；在职中不填")
     insured = BooleanField("用人单位为其缴纳社会保险")
 
 
@@ -97,11 +97,12 @@ class EmploymentView(ServiceView):
 # -- 培训与就业服务 -------------------------------------------------------------------------------
 
 class TrainingForm(BaseForm):
-    holder_id_number = StringField("公民身份号码", validators=[DataRequired("请填写公民身份号码"),
-                                                         Length(max=18)])
+    holder_id_number = api.HolderIdNumberField(
+        "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)])
     kind = SelectField("类别", choices=list(TRAINING_KINDS.items()),
                        validators=[InputRequired("请选择类别")])
-    on = DateField("日期", validators=[InputRequired("请填写日期")])
+    on = api.DateField("日期", default=api.today, validators=[InputRequired("请填写日期")],
+                       description="培训或服务的日期，默认今天")
     provider = StringField("提供机构", validators=[DataRequired("请填写提供机构"), Length(max=100)])
     note = StringField("备注", validators=[Optional(), Length(max=255)])
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_admin.form import BaseForm
-from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
+from wtforms import DecimalField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core import api
@@ -36,11 +36,11 @@ class ServiceView(api.DepartmentServiceView):
 # -- 经济状况 ----------------------------------------------------------------------------------
 
 class MeansForm(BaseForm):
-    holder_id_number = StringField("公民身份号码", validators=[DataRequired("请填写公民身份号码"),
-                                                         Length(max=18)])
-    recorded_on = DateField("登记日期", default=api.today,
-                            validators=[InputRequired("请填写登记日期")],
-                            description="自该日起掌握的情况；更正请另登记一条")
+    holder_id_number = api.HolderIdNumberField(
+        "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)])
+    recorded_on = api.DateField("登记日期", default=api.today,
+                                validators=[InputRequired("请填写登记日期")],
+                                description="自该日起掌握的情况；更正请另登记一条")
     monthly_income_per_person = DecimalField("家庭人均月收入（元）", places=2,
                                              validators=[Optional()], description="不填为未登记")
 
@@ -77,17 +77,17 @@ def _matter_choices() -> list[SelectChoice]:
 
 
 class ApplicationForm(BaseForm):
-    holder_id_number = StringField("公民身份号码", validators=[DataRequired("请填写公民身份号码"),
-                                                         Length(max=18)])
-    applied_on = DateField("申请日期", default=api.today, validators=[InputRequired("请填写申请日期")])
+    holder_id_number = api.HolderIdNumberField(
+        "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)])
+    applied_on = api.DateField("申请日期", default=api.today, validators=[InputRequired("请填写申请日期")])
     matter = SelectField("申请事项", choices=_matter_choices())
     note = StringField("备注", validators=[Optional(), Length(max=255)])
 
 
 class DecisionForm(BaseForm):
     status = SelectField("办理状态", choices=_choices(STATUSES))
-    decided_on = DateField("决定日期", validators=[Optional()],
-                           description="给予或不予法律援助时填写（受理后七日内审查决定）")
+    decided_on = api.DateField("决定日期", validators=[Optional()],
+                               description="给予或不予法律援助时填写（受理后七日内审查决定）")
     note = StringField("备注", validators=[Optional(), Length(max=255)])
 
 

@@ -11,6 +11,7 @@ from flask_admin import expose
 from sqlalchemy import select
 
 from core.admin.base import DepartmentAccess, SecureView
+from core.admin.fields import holder_lookup_kw
 from core.clock import today
 from core.db import db
 from core.models import Holder
@@ -23,6 +24,7 @@ class ExplanationView(SecureView):
 
     def _page(self, error: str | None = None, **values: Any) -> Any:
         return self.render("juzhu/explanation_lookup.html", error=error,
+                           lookup_attrs=holder_lookup_kw(),  # the look-up while typing
                            id_number=values.get("id_number", ""),
                            as_of=values.get("as_of") or today().isoformat())
 

@@ -87,6 +87,31 @@ class HolderView(SecureModelView):
     column_formatters_detail = column_formatters
     column_formatters_export = column_formatters
 
+    @expose("/lookup/")
+    def lookup_view(self) -> Any:
+        """The holder look-up of the forms that take a holder by ID number (lookup.js): JSON,
+        for the roles that open this list; what it shows per role is decided in
+        core/admin/lookup.py."""
+        from flask import jsonify, url_for
+
+        from core.admin.lookup import answer
+
+        create_url = url_for(".create_view") if current_role() in self.write_roles else None
+        body = answer(db.session, request.args.get("id_number", ""), today(),
+                      full=sees_personal_data(), create_url=create_url)
+        response = jsonify(body)
+        response.headers["Cache-Control"] = "no-store"  # personal data
+        return response
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        """The look-up answers a refused role in JSON (its caller is a script); the pages
+        keep the Chinese 无权访问 page, and an anonymous caller the login page."""
+        if name == "lookup_view" and current_user.is_authenticated:
+            from flask import jsonify
+
+            return jsonify({"status": "forbidden", "message": "无权查询持证人"}), 403
+        return super().inaccessible_callback(name, **kwargs)
+
     @expose("/details/")
     def details_view(self) -> Any:
         """The holder's full record. A role that does not work with personal data (a

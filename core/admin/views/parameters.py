@@ -10,10 +10,10 @@ from flask import current_app, flash, request
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Form, SelectField, StringField
-from wtforms.fields import DateField
 from wtforms.validators import InputRequired, Length, Optional
 
 from core.admin.base import DepartmentModelView
+from core.admin.fields import DateField
 from core.clock import today
 from core.db import db
 from core.models import ParameterValue

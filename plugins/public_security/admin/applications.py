@@ -17,7 +17,7 @@ from typing import Any
 from flask_admin.form import BaseForm
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core import api
@@ -68,11 +68,11 @@ def _document(view: Any, context: Any, model: Any, name: str) -> Any:
 
 
 class ApplicationForm(BaseForm):
-    holder_id_number = StringField(
+    holder_id_number = api.HolderIdNumberField(
         "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)],
         description="持证人须已在本所办理暂住登记（《办法》第十三条）")
-    accepted_on = DateField("受理日期", default=api.today,
-                            validators=[Optional()], description="默认今天")
+    accepted_on = api.DateField("受理日期", default=api.today,
+                                validators=[Optional()], description="默认今天")
     basis = CheckboxList("申领条件（第十一条，至少一项）", choices=list(BASIS_NAMES.items()),
                          validators=[AtLeastOne("请至少选择一项申领条件（《办法》第十一条）")])
     materials = CheckboxList(

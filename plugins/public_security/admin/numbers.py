@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_admin.form import BaseForm
 from sqlalchemy import and_
-from wtforms import DateField, Form, IntegerField, SelectField, StringField, ValidationError
+from wtforms import Form, IntegerField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core import api
@@ -28,10 +28,10 @@ def _station_field() -> SelectField:
     return SelectField("派出所", coerce=int, validators=[InputRequired("请选择派出所")])
 
 
-def _date_field(label: str) -> DateField:
+def _date_field(label: str) -> api.DateField:
     # InputRequired, not DataRequired: the latter would replace "不是有效的日期值" of a
     # malformed date by "请填写".
-    return DateField(label, default=api.today, validators=[InputRequired(f"请填写{label}")])
+    return api.DateField(label, default=api.today, validators=[InputRequired(f"请填写{label}")])
 
 
 def _at_least(minimum: int, label: str) -> Any:

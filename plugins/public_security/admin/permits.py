@@ -13,7 +13,7 @@ from typing import Any
 from flask import url_for
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.form import BaseForm
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional
 from sqlalchemy import and_, or_, select
 
@@ -131,8 +131,8 @@ class EndorsementForm(BaseForm):
 
     permit_number = StringField("居住证号码", validators=[DataRequired("请填写居住证号码"),
                                                        Length(max=20)])
-    endorsed_on = DateField("签注日期", default=api.today,
-                            validators=[Optional()], description="默认今天")
+    endorsed_on = api.DateField("签注日期", default=api.today,
+                                validators=[Optional()], description="默认今天")
     materials = CheckboxList(
         "提交材料（第十四条：居民身份证、居住证和居住地住址、就业或就读证明之一）",
         choices=[(code, MATERIALS[code]) for code in ENDORSEMENT_MATERIALS])

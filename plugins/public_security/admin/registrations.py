@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_admin.form import BaseForm
 from sqlalchemy import select
-from wtforms import DateField, Form, StringField
+from wtforms import Form, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core import api
@@ -38,16 +38,16 @@ def _receipt(view: Any, context: Any, model: Any, name: str) -> Any:
 class RegistrationForm(BaseForm):
     """The facts 第十条 asks for; the holder is found by ID number (no holder list shown)."""
 
-    holder_id_number = StringField("公民身份号码", validators=[DataRequired("请填写公民身份号码"),
-                                                         Length(max=18)])
-    arrival_date = DateField("到达日期", validators=[InputRequired("请填写到达日期")])
+    holder_id_number = api.HolderIdNumberField(
+        "公民身份号码", validators=[DataRequired("请填写公民身份号码"), Length(max=18)])
+    arrival_date = api.DateField("到达日期", validators=[InputRequired("请填写到达日期")])
     residence_address = StringField("居住地址", validators=[DataRequired("请填写居住地址"),
                                                         Length(max=255)])
     residence_division_code = StringField(
         "居住地区划代码", description="12位社区（村）代码或9位乡镇（街道）代码",
         validators=[DataRequired("请填写居住地区划代码"), Length(max=12)])
-    registered_on = DateField("登记日期", default=api.today, validators=[Optional()],
-                              description="默认今天")
+    registered_on = api.DateField("登记日期", default=api.today, validators=[Optional()],
+                                  description="默认今天")
 
 
 class RegistrationView(ServiceCreateView):
