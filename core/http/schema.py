@@ -55,13 +55,23 @@ class In(BaseModel):
         """An integer the database cannot hold names nothing and counts nothing: refuse it
         as invalid input (422 naming the field) instead of letting the driver fail (500:
         SQLite OverflowError, PostgreSQL "integer out of range"). Ids (``id``, ``*_id``) are
-        INTEGER columns; other integers at most BIGINT.
+        INTEGER columns; other integers at most BIGINT. Text with a NUL character is refused
+        the same way.
 
         One check per model over its values, not a validator per field: a field validator
         on "*" cost a Python call for every field of every request, 60 % of validating a
         bulk import's row."""
         errors = []
         for name, value in self.__dict__.items():
+            if type(value) is str or type(value) is list:
+                # A NUL character is no text anyone types: PostgreSQL refuses it in a text
+                # column (500 "cannot contain NUL"), SQLite would store it silently.
+                texts = value if type(value) is list else (value,)
+                if any(type(t) is str and "\x00" in t for t in texts):
+                    errors.append(InitErrorDetails(
+                        type=PydanticCustomError("value_error", "不能含有空字符（NUL）"),
+                        loc=(name,), input=value))
+                continue
             if type(value) is int:  # not bool
                 bound = DB_INT_MAX if name == "id" or name.endswith("_id") else DB_BIGINT_MAX
                 if not -bound <= value <= bound:

@@ -102,3 +102,18 @@ def test_ids_too_large_for_the_database_are_404_and_422_not_500(app: Any, api: A
     ok = api("POST", "/number-ranges", token,  # card serials are BIGINT: above 2**31 is fine
              {"station": "station-530323001", "start": 5_303_230_001, "end": 5_303_230_099})
     assert ok.status_code == 201, ok.json
+
+
+def test_a_nul_character_is_refused_as_input_not_a_server_error(api: Any, users: Any) -> None:
+    """What schemathesis found next: a NUL in a text field reached PostgreSQL ("text fields
+    cannot contain NUL bytes") and answered 500; SQLite stored it. Every body refuses it."""
+    _admin, token = users("county_admin")
+    resp = api("POST", "/number-ranges", token,
+               {"station": "0n\x00e", "start": 303, "end": 1024})
+    assert resp.status_code == 422 and resp.json["error"] == "invalid_input"
+    assert "空字符" in resp.json["fields"]["station"][0]
+    resp = api("POST", "/holders", token, {
+        "name": "张\x00三", "sex": "male", "ethnicity": "汉族", "birth_date": "1990-01-01",
+        "id_number": "530302199001010011", "hukou_address": "云南省曲靖市麒麟区",
+        "hukou_division_code": "530302001000"})
+    assert resp.status_code == 422 and "空字符" in resp.json["fields"]["name"][0]
