@@ -164,6 +164,14 @@ def app(make_app: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def web(make_app: Any, app: Any) -> Any:
+    """A second app on the test database for the admin's browser side (see
+    tests/core/test_admin.py: each request gets its own context, so one client's login never
+    leaks into another's); log in with ``tests.support.login``."""
+    return make_app()
+
+
+@pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
 

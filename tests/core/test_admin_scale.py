@@ -12,33 +12,19 @@ import datetime as dt
 import re
 from contextlib import contextmanager
 from typing import Any, Iterator
-from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
+from benchmarks.explain import captured
 from core.admin import counting
 from core.admin.search import full_id_number
 from core.db import db
 from core.models import Holder, OrgUnit, Permit
 from core.rules import id_check_char
+from tests.support import login
 
-PASSWORD = "pass-word-1"  # the `users` fixture's default password
 DANFENG, XIONGBI = "station-530323001", "station-530323102"
-
-
-@pytest.fixture
-def web(make_app: Any, app: Any) -> Any:
-    """A second app for the browser side (see tests/core/test_admin.py's docstring)."""
-    return make_app()
-
-
-def login(site: Any, users: Any, role: str, org: str | None = None) -> Any:
-    user, _ = users(role, org)
-    client = site.test_client()
-    r = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert r.status_code == 302 and urlsplit(r.headers["Location"]).path == "/admin/"
-    return client
 
 
 def citizen_id(seq: int, birth: dt.date = dt.date(1980, 1, 1)) -> str:
@@ -75,20 +61,12 @@ def add_permit(holder_id: int, station_code: str, number: str) -> None:
 
 @contextmanager
 def statements(site: Any) -> Iterator[list[tuple[str, Any]]]:
-    """Every SQL statement (with its parameters) the app sends meanwhile."""
+    """Every SQL statement (with its parameters) the app sends meanwhile (the capture the
+    plan tool of benchmarks/explain.py uses)."""
     with site.app_context():
         engine = db.engine
-    seen: list[tuple[str, Any]] = []
-
-    def listen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
-               executemany: bool) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
+    with captured(engine) as seen:
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
 
 
 def counts_of(seen: list[tuple[str, Any]], table: str) -> list[str]:

@@ -8,7 +8,6 @@ import json
 import re
 import types
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -16,8 +15,8 @@ from click.testing import CliRunner
 from core import api
 from core.cli import build_cli
 from core.plugin_info import describe
+from tests.support import login
 
-PASSWORD = "pass-word-1"  # the `users` fixture's default password
 
 
 def bus_plugin() -> tuple[str, types.ModuleType]:
@@ -46,14 +45,6 @@ def site(make_app: Any, app: Any) -> Any:
     """The browser side: its own app on the test database, with the bus plugin (see
     test_admin.py on why a second app)."""
     return make_app(plugins=[bus_plugin()])
-
-
-def login(site: Any, users: Any, role: str, org: str | None = None) -> Any:
-    user, _token = users(role, org)
-    client = site.test_client()
-    r = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert r.status_code == 302 and urlsplit(r.headers["Location"]).path == "/admin/"
-    return client
 
 
 def test_describe_names_each_plugins_parameters(make_app: Any) -> None:

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from html import unescape
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -16,25 +15,11 @@ from sqlalchemy import func, select
 from core.db import db
 from core.models import AuditEvent
 from plugins.civil_affairs.models import Election, VoterApplication
+from tests.support import login
 
-PASSWORD = "pass-word-1"
 D = dt.date
 VIEWS = ["civil_affairs_elections", "civil_affairs_voter_applications",
          "civil_affairs_parameters", "civil_affairs_explanations"]
-
-
-@pytest.fixture
-def web(make_app: Any, app: Any) -> Any:
-    """A second app on the test database for the browser side (see tests/core/test_admin.py)."""
-    return make_app()
-
-
-def login(site: Any, users: Any, role: str, org: str | None = None) -> Any:
-    user, _ = users(role, org)
-    client = site.test_client()
-    r = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert r.status_code == 302 and urlsplit(r.headers["Location"]).path == "/admin/"
-    return client
 
 
 def count(model: type) -> int:

@@ -4,9 +4,7 @@ database (the acts themselves are tested through the API), and a logged-in admin
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -15,9 +13,9 @@ from core import api as kernel
 from core.db import db
 from core.models import AuditEvent
 from plugins.education.models import Child
+from tests.support import login  # noqa: F401  (the plugin's tests import it from here)
 
 DANFENG = "station-530323001"
-PASSWORD = "pass-word-1"  # the `users` fixture's default password
 
 
 def make_id(region: str, birth: dt.date, seq: int, sex: str) -> str:
@@ -66,18 +64,3 @@ def edu(app: Any, people: Any) -> Factory:
     return Factory(people)
 
 
-@pytest.fixture
-def web(make_app: Any, app: Any) -> Any:
-    """A second app on the test database for the browser side (see tests/core/test_admin.py:
-    each request gets its own context, so one client's login never leaks into another's)."""
-    return make_app()
-
-
-def login(site: Any, users: Any, role: str, org: str | None = None) -> Any:
-    """A client of ``site`` logged in through the real login form as a new user."""
-    user, _token = users(role, org)
-    client = site.test_client()
-    r = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert r.status_code == 302, re.findall(r'fs-error-msg">([^<]*)', r.text)
-    assert urlsplit(r.headers["Location"]).path == "/admin/"
-    return client

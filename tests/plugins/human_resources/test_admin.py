@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from html import unescape
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -17,25 +16,11 @@ from core.db import db
 from core.rules import mask_id_number
 from core.models import AuditEvent
 from plugins.human_resources.models import Employment, Training
+from tests.support import login
 
-PASSWORD = "pass-word-1"
 D = dt.date
 VIEWS = ["human_resources_employment", "human_resources_training",
          "human_resources_parameters", "human_resources_explanations"]
-
-
-@pytest.fixture
-def web(make_app: Any, app: Any) -> Any:
-    """A second app on the test database for the browser side (see tests/core/test_admin.py)."""
-    return make_app()
-
-
-def login(site: Any, users: Any, role: str, org: str | None = None) -> Any:
-    user, _ = users(role, org)
-    client = site.test_client()
-    r = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert r.status_code == 302 and urlsplit(r.headers["Location"]).path == "/admin/"
-    return client
 
 
 def count(model: type) -> int:
