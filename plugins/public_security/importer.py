@@ -51,6 +51,7 @@ import io
 import json
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -464,6 +465,28 @@ REGISTRATION_COLUMNS = ("receipt_number", "holder_id", "station_id", "arrival_da
                         "reported_by_id", "reporter_org_id")
 
 
+_SWITCH_LOCK = threading.Lock()
+_switch_users = 0
+_switch_before = 0.0
+
+
+def _fast_switch(on: bool) -> None:
+    """A 0.5 ms GIL hand-over while any threaded import writes (it is the process's setting,
+    so two imports at once in a server share it): the first to start sets it, the last to
+    finish puts back what was there before."""
+    global _switch_users, _switch_before
+    with _SWITCH_LOCK:
+        if on:
+            if _switch_users == 0:
+                _switch_before = sys.getswitchinterval()
+                sys.setswitchinterval(min(_switch_before, 0.0005))
+            _switch_users += 1
+        else:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_before)
+
+
 class _Writer:
     """Writes each chunk in its own transaction (one audit event each).
 
@@ -487,13 +510,12 @@ class _Writer:
         self.actor, self.source = _Actor.of(actor), source
         self.pool = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="juzhu-import")
                      if self.bind.dialect.name == "postgresql" else None)
-        self.switch = sys.getswitchinterval()
         if self.pool is not None:
             # The writer waits on the server hundreds of times a chunk and must get the GIL
             # back from the checking thread each time: at the default 5 ms hand-over it
             # spent more time waiting for the GIL than for the server (0.5 ms measured
             # 10–20 % more rows a second). Restored by close().
-            sys.setswitchinterval(min(self.switch, 0.0005))
+            _fast_switch(True)
         self.pending: Any = None
         self.written = self.chunks = 0
         self.rows = (0, 0)  # the file rows of the chunk written last (or being written)
@@ -530,7 +552,7 @@ class _Writer:
         finally:
             if self.pool is not None:
                 self.pool.shutdown(wait=True, cancel_futures=True)
-                sys.setswitchinterval(self.switch)
+                _fast_switch(False)
 
 
 def _checked(session: Session, checker: _Checker, chunk: list[tuple[int, Mapping[str, Any]]],

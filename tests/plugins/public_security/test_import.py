@@ -391,3 +391,21 @@ def test_station_option_refuses_other_townships(app: Any, ps: Any, tmp_path: Pat
     assert res.exit_code == 1
     [row] = report_rows(tmp_path / "st.errors.csv")
     assert row["行号"] == "3" and "辖区" in row["错误"] and "第十条" in row["错误"]
+
+
+def test_the_writer_s_gil_hand_over_is_put_back_when_the_last_import_ends(
+        app: Any, ps: Any) -> None:
+    """The PostgreSQL writer thread shortens the process's GIL hand-over while it runs; two
+    imports at once share it, and the setting before the first is what stays after both."""
+    import sys
+
+    before = sys.getswitchinterval()
+    importer._fast_switch(True)
+    importer._fast_switch(True)  # a second import starts meanwhile
+    assert sys.getswitchinterval() == min(before, 0.0005)
+    importer._fast_switch(False)  # the first ends: the second still writes
+    assert sys.getswitchinterval() == min(before, 0.0005)
+    importer._fast_switch(False)
+    assert sys.getswitchinterval() == before
+    importer.import_registrations(db.session, [(2, person())], actor=None, as_of=AS_OF)
+    assert sys.getswitchinterval() == before
