@@ -29,7 +29,8 @@ from core.charts import bar_chart
 from core.clock import today
 from core.dashboard import DashboardPanel
 from core.departments import own_department
-from core.db import Base, bulk_write, db, insert_new, insert_new_from, lookup_many, sequence_ids
+from core.db import (Base, bulk_write, db, increment, insert_new, insert_new_from, lookup_many,
+                     sequence_ids)
 from core.entitlements import (BatchContext, CheckFacts, Decision, Entitlement, PermitState,
                                Reason)
 from core.parameters import DatedValue, Parameter, ParameterError
@@ -125,7 +126,8 @@ __all__ = [
     "BatchContext", "Parameter", "DatedValue", "ParameterError", "parameter_value",
     "parameter_view", "explanation_view", "DepartmentView", "DepartmentModelView",
     "DepartmentServiceView", "refuse_on_field",
-    "decide", "parameter_on", "insert_new", "insert_new_from", "bulk_write", "sequence_ids",
+    "decide", "parameter_on", "insert_new", "insert_new_from", "increment", "bulk_write",
+    "sequence_ids",
     "lookup_many",
     "Population", "GeneratedHolder", "PermitDates",
     # admin form fields (core/admin/fields.py): native dates, the holder look-up's mark

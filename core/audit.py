@@ -5,6 +5,13 @@ event). The key lives in configuration, never in the database, so whoever can wr
 database still cannot rewrite history unnoticed. The county's head row is locked for the
 append (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers anyway), and
 (county_code, seq) is unique, so a chain can never fork.
+
+Sealing happens at the flush, not at :func:`record`: the events an act records are numbered
+and sealed together, under one lock of the head, just before they are written. The head is
+the whole county's point of contention (every act of every station appends to it), so it is
+locked as late as possible and once per flush instead of once per event, and one statement
+writes the act's events. An event is still in the database as soon as the session flushes,
+as before.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -78,31 +86,59 @@ def record(session: Session, *, action: str, entity: str, entity_id: Any = None,
            key: tuple[str, str] | None = None) -> AuditEvent:
     """Append one event to the county's chain inside the caller's transaction.
 
-    `key` is (key_id, key); by default the application's current audit key.
+    `key` is (key_id, key); by default the application's current audit key. The event is
+    numbered and sealed when the session next flushes (:func:`_seal_pending`): its ``seq``,
+    ``prev_hash`` and ``seal`` are set from then on.
     """
     if key is None:
         cfg = current_app.config
         key = (cfg["JUZHU_AUDIT_KEY_ID"], cfg["JUZHU_AUDIT_KEYS"][cfg["JUZHU_AUDIT_KEY_ID"]])
     if county_code is None:
         county_code = current_app.extensions["juzhu"].profile.county_code
+    actor_name, org = _actor_fields(actor)
+    event = AuditEvent(
+        county_code=county_code, at=utcnow(), actor=actor_name, org=org,
+        action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
+        old=_jsonable(mask_personal(old) if old is not None else None),
+        new=_jsonable(mask_personal(new) if new is not None else None), key_id=key[0],
+    )
+    session.info.setdefault(_UNSEALED, []).append((event, key[1]))
+    session.add(event)
+    return event
+
+
+_UNSEALED = "juzhu.audit.unsealed"  # session.info: [(event, key)] in the order recorded
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _seal_pending(session: Session, flush_context: Any, instances: Any) -> None:
+    """Number and seal the events recorded since the last flush, in the order recorded,
+    each county's under one lock of its head. Events a rollback took out of the session are
+    dropped: their act did not happen."""
+    unsealed = session.info.pop(_UNSEALED, None)
+    if not unsealed:
+        return
+    heads: dict[str, AuditHead] = {}
+    for event, key in unsealed:
+        if not inspect(event).pending:
+            continue
+        head = heads.get(event.county_code)
+        if head is None:
+            head = heads[event.county_code] = _locked_head(session, event.county_code)
+        event.seq, event.prev_hash = head.seq + 1, head.seal
+        event.seal = seal(key, event)
+        head.seq, head.seal = event.seq, event.seal
+
+
+def _locked_head(session: Session, county_code: str) -> AuditHead:
+    """The county's head row, locked to the end of the transaction and read afresh."""
     head = session.execute(
         select(AuditHead).where(AuditHead.county_code == county_code).with_for_update()
-    ).scalar_one_or_none()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
     if head is None:
         head = AuditHead(county_code=county_code, seq=0, seal=GENESIS)
         session.add(head)
-    actor_name, org = _actor_fields(actor)
-    event = AuditEvent(
-        county_code=county_code, seq=head.seq + 1, at=utcnow(), actor=actor_name, org=org,
-        action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
-        old=_jsonable(mask_personal(old) if old is not None else None),
-        new=_jsonable(mask_personal(new) if new is not None else None),
-        prev_hash=head.seal, key_id=key[0],
-    )
-    event.seal = seal(key[1], event)
-    head.seq, head.seal = event.seq, event.seal
-    session.add(event)
-    return event
+    return head
 
 
 @dataclass(frozen=True)

@@ -43,14 +43,7 @@ def insert_new(session: Any, model: Any, rows: list[dict[str, Any]],
     """
     if not rows:
         return []
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the two engines juzhu supports (README)
-        raise NotImplementedError(f"insert_new: unsupported database {name}")
-    stmt = insert(model).on_conflict_do_nothing().returning(*returning)
+    stmt = _upsert_insert(session)(model).on_conflict_do_nothing().returning(*returning)
     return list(session.execute(stmt, rows).all())
 
 
@@ -60,16 +53,38 @@ def insert_new_from(session: Any, model: Any, columns: Sequence[str], query: Any
     set-based form of :func:`insert_new`, for rows the database can compute itself (the
     sweep's suspensions). ``query`` must have a WHERE clause (SQLite's grammar needs one
     before ON CONFLICT)."""
+    stmt = (_upsert_insert(session)(model).from_select(list(columns), query)
+            .on_conflict_do_nothing().returning(*returning))
+    return list(session.execute(stmt).all())
+
+
+def increment(session: Any, model: Any, key: Mapping[str, Any], column: str, by: int = 1) -> int:
+    """Add ``by`` to ``column`` of ``model``'s row at ``key`` (its primary key's columns and
+    values), making the row with ``column = by`` if there is none, and return the new value.
+
+    One statement (``INSERT … ON CONFLICT (key) DO UPDATE SET column = column + by
+    RETURNING column``): the row stays locked to the end of the transaction, so two
+    transactions counting at once get consecutive values, the first use included. For
+    counters that hand out numbers (document numbers per station and year).
+    """
+    insert = _upsert_insert(session)
+    target = getattr(model, column)
+    stmt = (insert(model).values({**key, column: by})
+            .on_conflict_do_update(index_elements=list(key), set_={column: target + by})
+            .returning(target))
+    return int(session.execute(stmt).scalar_one())
+
+
+def _upsert_insert(session: Any) -> Any:
+    """The dialect's ``insert`` that knows ON CONFLICT (PostgreSQL and SQLite alike)."""
     name = session.get_bind().dialect.name
     if name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - the two engines juzhu supports (README)
-        raise NotImplementedError(f"insert_new_from: unsupported database {name}")
-    stmt = (insert(model).from_select(list(columns), query).on_conflict_do_nothing()
-            .returning(*returning))
-    return list(session.execute(stmt).all())
+        raise NotImplementedError(f"unsupported database {name}")
+    return insert
 
 
 # -- bulk writes -----------------------------------------------------------------------------

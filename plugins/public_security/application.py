@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core import api
 
@@ -132,7 +132,8 @@ def registration_for(session: Session, holder: Any, accepted_on: dt.date) -> Reg
     reg = session.scalar(
         select(Registration)
         .where(Registration.holder_id == holder.id, Registration.registered_on <= accepted_on)
-        .order_by(Registration.registered_on.desc(), Registration.id.desc()).limit(1))
+        .order_by(Registration.registered_on.desc(), Registration.id.desc()).limit(1)
+        .options(joinedload(Registration.station)))  # the station acts next: one statement
     if reg is None:
         raise api.RuleError("holder_id", "not_registered",
                             f"持证人：{holder.name}在{api.zh_date(accepted_on)}前没有暂住登记，应先到居住地"
@@ -182,7 +183,7 @@ def apply(session: Session, *, holder: Any, accepted_on: dt.date, basis: list[st
         applicant=applicant, agent_id_number=agent, limited_mobility=limited_mobility,
         outcome=result.outcome, missing=[m.as_dict() for m in result.missing],
         reasons=[r.as_dict() for r in result.reasons],
-        permit_id=permit.id if permit else None, accepted_by_id=getattr(actor, "id", None))
+        permit=permit, accepted_by_id=getattr(actor, "id", None))
     session.add(application)
     session.flush()
     api.record_audit(session, action="application.create", entity="application",
@@ -213,16 +214,9 @@ def _issue(session: Session, holder: Any, registration: Registration, on: dt.dat
     """当场制发 (第十三条): the station's lowest free number is the permit number and the first
     card's serial; the county PSB is the issuing authority (第十四条)."""
     station = registration.station
-    use = numbers.take_serial(session, station, kind="issued", on=on, actor=actor)
-    permit = api.Permit(number=str(use.serial), holder_id=holder.id,
-                        authority_id=stations.county_psb(session).id, station_id=station.id,
-                        issued_on=on, valid_until=api.rules.valid_until_for(on),
+    permit = api.Permit(holder_id=holder.id, authority_id=stations.county_psb_id(),
+                        station_id=station.id, issued_on=on,
+                        valid_until=api.rules.valid_until_for(on),
                         continuous_residence_since=registration.registered_on)
-    session.add(permit)
-    session.flush()
-    card = api.Card(permit_id=permit.id, serial=use.serial, station_id=station.id, issued_on=on,
-                    status="live", status_on=on)
-    session.add(card)
-    session.flush()
-    use.card_id = card.id
+    card = numbers.new_card(session, permit, station, on=on, actor=actor)  # adds the permit
     return permit, card

@@ -171,6 +171,7 @@ class SerialUse(api.db.Model):
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     station = relationship("OrgUnit")
+    card = relationship("Card")
 
 
 class StockIssue(api.db.Model):

@@ -155,13 +155,9 @@ def locked_ranges(session: Session, station_id: int) -> list[NumberRange]:
     return list(session.scalars(stmt))
 
 
-def take_serial(session: Session, station: Any, *, kind: str, on: dt.date,
-                actor: Any = None, reason: str | None = None) -> SerialUse:
-    """Take the lowest free number of ``station``'s ranges and record its use.
-
-    ``kind`` is ``issued`` (the caller puts it on a card and sets ``card_id``) or ``voided``.
-    Raises :class:`NoNumbersLeft`. Runs in the caller's transaction.
-    """
+def _lowest_free(session: Session, station: Any) -> tuple[NumberRange, int]:
+    """Lock ``station``'s ranges and find its lowest free number (第八条); the range's
+    cursor moves past it (written at the next flush). Raises :class:`NoNumbersLeft`."""
     for rng in locked_ranges(session, station.id):
         candidate = rng.next_free
         if candidate > rng.end:
@@ -175,26 +171,43 @@ def take_serial(session: Session, station: Any, *, kind: str, on: dt.date,
             if serial != candidate:
                 break
             candidate += 1
-        if candidate > rng.end:
-            rng.next_free = candidate
-            continue
-        use = SerialUse(serial=candidate, range_id=rng.id, station_id=station.id, kind=kind,
-                        used_on=on, reason=reason, used_by_id=getattr(actor, "id", None))
-        session.add(use)
-        rng.next_free = candidate + 1
-        session.flush()
-        return use
+        rng.next_free = candidate + 1 if candidate <= rng.end else candidate
+        if candidate <= rng.end:
+            return rng, candidate
     raise NoNumbersLeft(station.name)
+
+
+def take_serial(session: Session, station: Any, *, kind: str, on: dt.date,
+                actor: Any = None, reason: str | None = None) -> SerialUse:
+    """Take the lowest free number of ``station``'s ranges and record its use without a
+    card: ``kind`` is ``voided`` (a spoiled blank; cards are made by :func:`new_card`).
+    Raises :class:`NoNumbersLeft`. Runs in the caller's transaction.
+    """
+    rng, serial = _lowest_free(session, station)
+    use = SerialUse(serial=serial, range_id=rng.id, station_id=station.id, kind=kind,
+                    used_on=on, reason=reason, used_by_id=getattr(actor, "id", None))
+    session.add(use)
+    session.flush()
+    return use
 
 
 def new_card(session: Session, permit: Any, station: Any, *, on: dt.date,
              actor: Any = None) -> Any:
-    """A new live card for ``permit`` with the next serial of ``station`` (the caller has
-    already retired the previous live card: one live card per permit)."""
-    use = take_serial(session, station, kind="issued", on=on, actor=actor)
-    card = api.Card(permit_id=permit.id, serial=use.serial, station_id=station.id,
-                    issued_on=on, status="live", status_on=on)
-    session.add(card)
+    """A new live card for ``permit`` with the lowest free number of ``station``, and the
+    number's use (``issued``, naming the card). The caller has already retired the previous
+    live card: one live card per permit.
+
+    ``permit`` may be new and not yet numbered: a first issuance's permit number is its
+    first card's serial (第八条), so it is set here, and the permit, the card and the use go
+    to the database in one flush, each row once (no update of the use afterwards).
+    """
+    rng, serial = _lowest_free(session, station)
+    if permit.number is None:
+        permit.number = str(serial)
+    card = api.Card(permit=permit, serial=serial, station_id=station.id, issued_on=on,
+                    status="live", status_on=on)
+    session.add(SerialUse(serial=serial, range_id=rng.id, station_id=station.id,
+                          kind="issued", used_on=on, used_by_id=getattr(actor, "id", None),
+                          card=card))
     session.flush()
-    use.card_id = card.id
     return card

@@ -106,3 +106,40 @@ def test_personal_data_is_masked_in_the_audit_log(app) -> None:  # type: ignore[
     assert stored.new == {"id_number": "530302********0214", "phone": "139****5678", "name": "张伟"}
     assert stored.old == {"agent_id_number": "530302********0214"}
     assert list(audit_module.verify(db.session, app.config["JUZHU_AUDIT_KEYS"])) == []
+
+
+def test_an_acts_events_are_sealed_together_at_the_flush(app) -> None:  # type: ignore[no-untyped-def]
+    """Sealing waits for the flush: the act's events are numbered in the order recorded,
+    under one lock of the head (one SELECT … FOR UPDATE for both, counted here)."""
+    from sqlalchemy import event as sa_event
+
+    first = audit.record(db.session, action="test.one", entity="thing")
+    second = audit.record(db.session, action="test.two", entity="thing")
+    assert first.seal is None and second.seal is None
+    heads: list[str] = []
+
+    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if "audit_head" in statement and statement.lstrip().upper().startswith("SELECT"):
+            heads.append(statement)
+
+    engine = db.session.get_bind()
+    sa_event.listen(engine, "before_cursor_execute", seen)
+    try:
+        db.session.flush()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", seen)
+    assert len(heads) == 1
+    assert second.seq == first.seq + 1 and second.prev_hash == first.seal
+    db.session.commit()
+    assert problems(app) == []
+
+
+def test_an_event_rolled_back_before_its_flush_leaves_no_gap(app) -> None:  # type: ignore[no-untyped-def]
+    audit.record(db.session, action="test.undone", entity="thing")
+    db.session.rollback()
+    kept = audit.record(db.session, action="test.kept", entity="thing")
+    db.session.commit()
+    head = db.session.scalar(select(AuditHead.seq).where(AuditHead.county_code == "530323"))
+    assert kept.seq == head
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "test.undone")) is None
+    assert problems(app) == []

@@ -101,8 +101,9 @@ def routes(bp: api.ApiBlueprint) -> None:
                             basis=list(body.basis), materials=list(body.materials),
                             applicant=body.applicant, agent_id_number=body.agent_id_number,
                             limited_mobility=body.limited_mobility, actor=user)
+        out = answer(app)  # from the objects in hand: after the commit they would be re-read
         api.db.session.commit()
-        return answer(app), 201
+        return out, 201
 
     @bp.route_api("/applications/<int:application_id>", summary="查询居住证申领",
                   roles=POLICE, responses={200: ApplicationOut}, errors=(403, 404),
