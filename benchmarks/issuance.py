@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import time
 from typing import Any
 
@@ -26,7 +27,10 @@ from .env import Bench
 from .serving import Served
 
 CLIENTS = 4
-WORKERS = 4
+# Sync workers, one per core: the workers are CPU-bound, and every worker beyond the cores
+# only adds context switches while one of them holds the station's range lock (measured at
+# 20 000 holders on 2 cores, 2026-12-05: 4 workers 95 issuances/s, 2 workers 115).
+WORKERS = os.cpu_count() or 2
 STATION, DIVISION = "station-530323001", "530323001001"  # 丹凤派出所 and a community of it
 MATERIALS = ["id_card", "photo", "photo", "rental_contract"]
 
