@@ -131,7 +131,12 @@ def _seal_pending(session: Session, flush_context: Any, instances: Any) -> None:
 
 
 def _locked_head(session: Session, county_code: str) -> AuditHead:
-    """The county's head row, locked to the end of the transaction and read afresh."""
+    """The county's head row, locked to the end of the transaction and read afresh; one
+    this transaction has advanced but not yet written (a flush of some objects only) is
+    already locked and is the newer, so it is kept as it is."""
+    held = session.identity_map.get(session.identity_key(AuditHead, county_code))
+    if held is not None and inspect(held).modified:
+        return held
     head = session.execute(
         select(AuditHead).where(AuditHead.county_code == county_code).with_for_update()
         .execution_options(populate_existing=True)).scalar_one_or_none()

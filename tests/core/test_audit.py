@@ -143,3 +143,14 @@ def test_an_event_rolled_back_before_its_flush_leaves_no_gap(app) -> None:  # ty
     assert kept.seq == head
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "test.undone")) is None
     assert problems(app) == []
+
+
+def test_a_partial_flush_does_not_fork_the_chain(app) -> None:  # type: ignore[no-untyped-def]
+    """A flush of some objects only writes the event but not the head it advanced; the next
+    event must follow the first, not the head's older row."""
+    first = audit.record(db.session, action="test.partial", entity="thing")
+    db.session.flush([first])
+    second = audit.record(db.session, action="test.after", entity="thing")
+    db.session.commit()
+    assert second.seq == first.seq + 1 and second.prev_hash == first.seal
+    assert problems(app) == []
