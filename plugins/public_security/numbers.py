@@ -171,9 +171,10 @@ def _lowest_free(session: Session, station: Any) -> tuple[NumberRange, int]:
             if serial != candidate:
                 break
             candidate += 1
-        rng.next_free = candidate + 1 if candidate <= rng.end else candidate
         if candidate <= rng.end:
+            rng.next_free = candidate + 1
             return rng, candidate
+        rng.next_free = candidate  # this range is used up: try the next
     raise NoNumbersLeft(station.name)
 
 
