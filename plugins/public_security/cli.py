@@ -78,7 +78,7 @@ def register(cli: Any) -> None:
                                    file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
                 result = importer.import_registrations(
                     session, table.rows, actor=None, as_of=day, station=station,
-                    source=file, progress=bar.update)
+                    source=file, progress=bar.update, processes=importer.processes_for(table))
         except importer.ImportInputError as err:
             session.rollback()
             _unusable(str(err))

@@ -212,6 +212,55 @@ def test_an_imported_row_gives_the_rows_the_api_gives(app: Any, api: Any, admin:
         assert rb.holder_id == b.holder_id
 
 
+def test_checking_processes_give_the_same_outcome_row_for_row(app: Any, ps: Any,
+                                                              clerk: Any) -> None:
+    """The console checks big files in forked processes (importer._screening_pool): every
+    row gets the verdict and the message it gets when checked in-process, including those
+    that depend on the rows before it (a twin) or on the importer (a clerk's township), and
+    the same rows are written."""
+    known = ps.holder()
+    twin = person(name="王五")
+    rows = list(enumerate([
+        person(name="赵一"), bad_check_digit(), twin, person(name="钱二", sex="女"),
+        dict(twin, name="王五二"), person(arrival_date="2026-10-20", registered_on="2026-10-13"),
+        person(id_number=known.id_number, name=known.name, sex=known.sex,
+               birth_date=known.birth_date.isoformat()),
+        person(name="孙二", residence_division_code=XIONGBI_CODE), person(phone="12"),
+        person(name="李三"), dict(twin, name="王五三")], start=2))
+    actor = clerk[0]
+
+    def verdicts(result: Any) -> Any:
+        return result.valid, [n for n, _r in result.sample], [(n, e) for n, _r, e in result.rejected]
+
+    alone = importer.preview_registrations(db.session, rows, actor=actor, as_of=AS_OF,
+                                           sample=20, chunk_size=2)
+    forked = importer.preview_registrations(db.session, rows, actor=actor, as_of=AS_OF,
+                                            sample=20, chunk_size=2, processes=2)
+    assert verdicts(forked) == verdicts(alone)
+    assert alone.valid == 4 and len(alone.rejected) == 7  # the case covers both kinds
+
+    done = importer.import_registrations(db.session, rows, actor=actor, as_of=AS_OF,
+                                         chunk_size=3, processes=1)
+    assert (done.imported, [(n, e) for n, _r, e in done.rejected]) == (4, verdicts(alone)[2])
+    names = db.session.scalars(select(Holder.name).join(
+        Registration, Registration.holder_id == Holder.id).where(
+        Registration.reported_by_id == actor.id).order_by(Holder.id)).all()
+    assert names == ["赵一", "王五", "钱二", "李三"]
+
+
+def test_only_a_console_file_of_more_than_one_chunk_is_checked_in_processes(
+        monkeypatch: Any) -> None:
+    table = importer.Table([], [], iter(()), total=importer.CHUNK_SIZE)
+    assert importer.processes_for(table) == 0
+    table.total = None  # a count not known: the file may be big
+    monkeypatch.setattr(importer.os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert importer.processes_for(table) == 1
+    monkeypatch.setattr(importer.os, "sched_getaffinity", lambda _pid: set(range(16)))
+    assert importer.processes_for(table) == 3
+    monkeypatch.setattr(importer.os, "sched_getaffinity", lambda _pid: {0})
+    assert importer.processes_for(table) == 0
+
+
 def test_a_station_clerk_imports_only_its_township(app: Any, ps: Any, clerk: Any) -> None:
     rows = [(2, person(name="甲")), (3, person(name="乙", residence_division_code=XIONGBI_CODE))]
     result = importer.import_registrations(db.session, rows, actor=clerk[0], as_of=AS_OF)
@@ -224,12 +273,14 @@ def test_a_station_clerk_imports_only_its_township(app: Any, ps: Any, clerk: Any
 
 # ------------------------------------------------------------------ audit and chunks
 
-def test_audit_chain_verifies_and_each_chunk_is_proved(app: Any, ps: Any) -> None:
+@pytest.mark.parametrize("processes", [0, 1])
+def test_audit_chain_verifies_and_each_chunk_is_proved(app: Any, ps: Any,
+                                                       processes: int) -> None:
     rows = [(n, person(name=f"人{n}")) for n in range(2, 9)]
     rows.insert(2, (100, bad_check_digit()))
     rows.insert(3, (101, person(arrival_date="2026-12-30")))
     result = importer.import_registrations(db.session, rows, actor=None, as_of=AS_OF,
-                                           chunk_size=3, source="t.csv")
+                                           chunk_size=3, source="t.csv", processes=processes)
     assert result.imported == 7 and [n for n, _r, _e in result.rejected] == [100, 101]
     assert result.chunks == 3  # 9 rows in chunks of 3; the bad ones lose no neighbour
 
@@ -253,8 +304,9 @@ def test_audit_chain_verifies_and_each_chunk_is_proved(app: Any, ps: Any) -> Non
     db.session.rollback()
 
 
+@pytest.mark.parametrize("processes", [0, 1])
 def test_a_chunk_that_fails_to_write_stops_the_import_after_the_committed_ones(
-        app: Any, ps: Any) -> None:
+        app: Any, ps: Any, processes: int) -> None:
     """A write the checks cannot foresee fails (here a receipt number already taken, a
     real unique violation): the error reaches the caller, the chunks before it stay with
     their audit events, nothing of it or after it is written, and the chain verifies. On
@@ -274,7 +326,8 @@ def test_a_chunk_that_fails_to_write_stops_the_import_after_the_committed_ones(
     rows = [(n, person(name=f"人{n}")) for n in range(2, 8)]
 
     with pytest.raises(importer.ImportAborted) as aborted:
-        importer.import_registrations(db.session, rows, actor=None, as_of=AS_OF, chunk_size=2)
+        importer.import_registrations(db.session, rows, actor=None, as_of=AS_OF, chunk_size=2,
+                                      processes=processes)
 
     assert isinstance(aborted.value.__cause__, IntegrityError)
     assert aborted.value.result.imported == 2
