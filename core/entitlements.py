@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # art18.1 … art18.11, art18.12.<name> (county-specific), and art19: the settlement check of
 # 第十九条, which the police answer the same way.
+T = TypeVar("T")
+
 CODE_RE = re.compile(r"^(?:art18\.(?:(?:[1-9]|1[01])|12\.[a-z][a-z0-9_]*)|art19)$")
 
 
@@ -72,6 +74,18 @@ class CheckFacts:
     # The dated parameters on ``as_of`` (set by the engine, one reader per item so that each
     # decision names only the values it used).
     params: "ParameterReader | None" = None
+    # What :meth:`once` read, shared by every item of this evaluation (the engine copies the
+    # facts per item with the same dict).
+    shared: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: Any, read: Callable[[], T]) -> T:
+        """``read()``, called once per evaluation of this holder on this date: two items of
+        one department that need the same facts (（七）and（八）both count the training
+        records) share one query. ``key`` names what is read (a tuple starting with the
+        plugin's name). Nothing outlives the evaluation, so nothing can be stale."""
+        if key not in self.shared:
+            self.shared[key] = read()
+        return self.shared[key]
 
     def param(self, name: str) -> Any:
         """The value of dated parameter ``name`` on ``as_of``; the decision will name it."""

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Iterable, Union
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, select
 
 from core.rules.errors import RuleError, zh_date
 
@@ -224,15 +226,10 @@ class ParameterStore:
 
     @classmethod
     def load(cls, session: "Session | None", params: dict[str, Parameter]) -> "ParameterStore":
-        from core.models import ParameterValue, User
-
         by_name: dict[str, dict[dt.date, DatedValue]] = {
             name: {v.start: v for v in p.declared()} for name, p in params.items()}
         if session is not None and params:
-            rows = session.execute(
-                select(ParameterValue, User.username)
-                .outerjoin(User, User.id == ParameterValue.entered_by_id)
-                .where(ParameterValue.name.in_(list(params)))).all()
+            rows = session.execute(_department_rows(), {"names": list(params)}).all()
             for row, username in rows:
                 p = params[row.name]
                 by_name[row.name][row.start_on] = DatedValue(
@@ -277,6 +274,17 @@ class ParameterReader:
             p = self.store.params[name]
             out.append({"name": name, "title": p.title, "unit": p.unit, **v.as_dict()})
         return out
+
+
+@cache
+def _department_rows() -> Any:
+    """The department's parameter rows of the names asked (``names``, expanding), with who
+    entered each: built once, as every entitlements request loads them."""
+    from core.models import ParameterValue, User
+
+    return (select(ParameterValue, User.username)
+            .outerjoin(User, User.id == ParameterValue.entered_by_id)
+            .where(ParameterValue.name.in_(bindparam("names", expanding=True))))
 
 
 def current_store(session: "Session") -> ParameterStore:

@@ -14,7 +14,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import false, or_, select
+from functools import cache
+
+from sqlalchemy import bindparam, false, or_, select
 
 from core import api
 
@@ -35,9 +37,15 @@ def age_rules(param: Callable[[str], Any]) -> rules.AgeRules:
                           cutoff=param(SCHOOL_YEAR_CUTOFF))
 
 
+@cache
+def _children() -> Any:
+    # Built once with placeholders: building a select costs more than running it.
+    return (select(Child).where(Child.holder_id == bindparam("holder_id"))
+            .order_by(Child.birth_date, Child.id))
+
+
 def child_facts(session: Any, holder_id: int) -> list[rules.ChildFacts]:
-    children = session.scalars(select(Child).where(Child.holder_id == holder_id)
-                               .order_by(Child.birth_date, Child.id))
+    children = session.scalars(_children(), {"holder_id": holder_id})
     return [rules.ChildFacts(c.id, c.name, c.birth_date, c.relation) for c in children]
 
 

@@ -11,7 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import and_, func, or_, select
+from functools import cache
+
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from core import api
 
@@ -28,11 +30,17 @@ def thresholds(param: Callable[[str], Any]) -> rules.Thresholds:
                             min_insurance_months=int(param(MIN_MONTHS)))
 
 
+@cache
+def _latest_facts() -> Any:
+    # Built once with placeholders: building a select costs more than running it.
+    return (select(HousingFacts)
+            .where(HousingFacts.holder_id == bindparam("holder_id"),
+                   HousingFacts.recorded_on <= bindparam("as_of"))
+            .order_by(HousingFacts.recorded_on.desc(), HousingFacts.id.desc()).limit(1))
+
+
 def latest_facts(session: Any, holder_id: int, as_of: dt.date) -> HousingFacts | None:
-    return session.scalar(
-        select(HousingFacts)
-        .where(HousingFacts.holder_id == holder_id, HousingFacts.recorded_on <= as_of)
-        .order_by(HousingFacts.recorded_on.desc(), HousingFacts.id.desc()).limit(1))
+    return session.scalar(_latest_facts(), {"holder_id": holder_id, "as_of": as_of})
 
 
 def facts_of(row: HousingFacts | None) -> rules.Facts | None:

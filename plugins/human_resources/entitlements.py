@@ -10,9 +10,10 @@ same 周岁 rule as :func:`api.rules.age_on`, so the two forms agree on every ho
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from core import api
 
@@ -23,21 +24,35 @@ MIN_AGE = "human_resources.min_working_age"
 MAX_AGE = "human_resources.training_age_max"
 
 
+@cache
+def _employments() -> Any:
+    # Built once with placeholders: building a select costs more than running it.
+    as_of = bindparam("as_of")
+    return select(Employment).where(
+        Employment.holder_id == bindparam("holder_id"), Employment.started_on <= as_of,
+        or_(Employment.ended_on.is_(None), Employment.ended_on >= as_of))
+
+
+@cache
+def _training_kinds() -> Any:
+    return select(Training.kind).where(Training.holder_id == bindparam("holder_id"),
+                                       Training.on <= bindparam("as_of"))
+
+
 def employments_of(facts: api.CheckFacts) -> list[rules.EmploymentFact]:
     """The holder's employments current on ``facts.as_of``."""
-    rows = facts.session.scalars(
-        select(Employment).where(
-            Employment.holder_id == facts.holder.id, Employment.started_on <= facts.as_of,
-            or_(Employment.ended_on.is_(None), Employment.ended_on >= facts.as_of)))
+    rows = facts.session.scalars(_employments(),
+                                 {"holder_id": facts.holder.id, "as_of": facts.as_of})
     return [rules.EmploymentFact(r.employer, r.started_on, r.ended_on, r.insured) for r in rows]
 
 
 def record_counts(facts: api.CheckFacts) -> Counter[str]:
-    """How many training / service records of each kind the holder has up to ``as_of``."""
-    kinds = facts.session.scalars(
-        select(Training.kind).where(Training.holder_id == facts.holder.id,
-                                    Training.on <= facts.as_of))
-    return Counter(kinds)
+    """How many training / service records of each kind the holder has up to ``as_of``
+    (read once for （七） and （八） together)."""
+    def read() -> Counter[str]:
+        return Counter(facts.session.scalars(
+            _training_kinds(), {"holder_id": facts.holder.id, "as_of": facts.as_of}))
+    return facts.once(("human_resources", "record_counts"), read)
 
 
 # -- （二）参加社会保险，享受相关待遇 ---------------------------------------------------------------

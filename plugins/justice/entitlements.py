@@ -11,7 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
 
 from core import api
 
@@ -22,11 +24,17 @@ from .parameters import HARDSHIP_MAX, values_on
 CODE = "art18.5"
 
 
+@cache
+def _latest_means() -> Any:
+    # Built once with placeholders: building a select costs more than running it.
+    return (select(JusticeMeans)
+            .where(JusticeMeans.holder_id == bindparam("holder_id"),
+                   JusticeMeans.recorded_on <= bindparam("as_of"))
+            .order_by(JusticeMeans.recorded_on.desc(), JusticeMeans.id.desc()).limit(1))
+
+
 def latest_means(session: Any, holder_id: int, as_of: dt.date) -> JusticeMeans | None:
-    return session.scalar(
-        select(JusticeMeans)
-        .where(JusticeMeans.holder_id == holder_id, JusticeMeans.recorded_on <= as_of)
-        .order_by(JusticeMeans.recorded_on.desc(), JusticeMeans.id.desc()).limit(1))
+    return session.scalar(_latest_means(), {"holder_id": holder_id, "as_of": as_of})
 
 
 def means_of(row: JusticeMeans | None) -> rules.Means | None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from functools import cache
+
+from sqlalchemy import bindparam, or_, select
 
 from core import api
 
@@ -107,18 +109,27 @@ def settlement_decision(facts: SettlementFacts) -> api.Decision:
     return api.Decision(eligible=residence.passed or income.passed, reasons=(residence, income))
 
 
+@cache
+def _latest_issued_application() -> Any:
+    # Built once with placeholders: building a select costs more than running it.
+    return (select(Application)
+            .where(Application.holder_id == bindparam("holder_id"),
+                   Application.outcome == "issued", Application.accepted_on <= bindparam("as_of"))
+            .order_by(Application.accepted_on.desc(), Application.id.desc()).limit(1))
+
+
+@cache
+def _open_residence() -> Any:
+    as_of, r = bindparam("as_of"), api.Residence
+    return (select(r.id).where(r.holder_id == bindparam("holder_id"), r.from_date <= as_of,
+                               or_(r.to_date.is_(None), r.to_date >= as_of)).limit(1))
+
+
 def settlement_facts(facts: api.CheckFacts) -> SettlementFacts:
     """Read the police's own facts on ``facts.as_of``."""
-    session, holder_id, as_of = facts.session, facts.holder.id, facts.as_of
-    app = session.scalar(
-        select(Application)
-        .where(Application.holder_id == holder_id, Application.outcome == "issued",
-               Application.accepted_on <= as_of)
-        .order_by(Application.accepted_on.desc(), Application.id.desc()).limit(1))
-    residence = session.scalar(
-        select(api.Residence.id)
-        .where(api.Residence.holder_id == holder_id, api.Residence.from_date <= as_of,
-               or_(api.Residence.to_date.is_(None), api.Residence.to_date >= as_of)).limit(1))
+    session, at = facts.session, {"holder_id": facts.holder.id, "as_of": facts.as_of}
+    app = session.scalar(_latest_issued_application(), at)
+    residence = session.scalar(_open_residence(), at)
     return SettlementFacts(
         materials=tuple(app.materials) if app else None,
         basis=tuple(app.basis) if app else None,

@@ -189,3 +189,21 @@ def test_a_new_value_applies_from_its_start_only(hr: Any, api: Any, users: Any,
     db.session.commit()
     assert items(api, token, young.id, D(2026, 12, 31))["art18.2"]["status"] == "ineligible"
     assert items(api, token, young.id, D(2027, 1, 1))["art18.2"]["status"] == "eligible"
+
+
+def test_one_evaluation_reads_the_training_records_once(hr: Any, api: Any, clerk: str) -> None:
+    """（七）and（八）both count the training records; they share one query through
+    ``facts.once``, and a second request (or another date) reads them afresh."""
+    from benchmarks.explain import captured
+
+    holder = hr.holder(D(1990, 3, 7))
+    hr.permit(holder, D(2026, 1, 15))
+    hr.training(holder, "exam_registration", D(2026, 6, 1))
+    with captured(db.engine) as seen:
+        first = items(api, clerk, holder.id, AS_OF)
+        before = items(api, clerk, holder.id, D(2026, 5, 31))
+    reads = [s for s, _p in seen if "FROM human_resources_training" in s]
+    assert len(reads) == 2  # one per request
+    # the record counts of each date, not the first request's: the exam shows on the later
+    assert [r["code"] for r in first["art18.8"]["reasons"]][-1] == "records"
+    assert "records" not in [r["code"] for r in before["art18.8"]["reasons"]]
