@@ -20,11 +20,12 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Iterator, Mapping
 
 from flask import current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -130,6 +131,14 @@ def _seal_pending(session: Session, flush_context: Any, instances: Any) -> None:
         head.seq, head.seal = event.seq, event.seal
 
 
+@cache
+def _head_locked() -> Any:
+    # Built once with a placeholder: every act runs it, and building it costs more than
+    # running it.
+    return (select(AuditHead).where(AuditHead.county_code == bindparam("county_code"))
+            .with_for_update().execution_options(populate_existing=True))
+
+
 def _locked_head(session: Session, county_code: str) -> AuditHead:
     """The county's head row, locked to the end of the transaction and read afresh; one
     this transaction has advanced but not yet written (a flush of some objects only) is
@@ -137,9 +146,8 @@ def _locked_head(session: Session, county_code: str) -> AuditHead:
     held = session.identity_map.get(session.identity_key(AuditHead, county_code))
     if held is not None and inspect(held).modified:
         return held
-    head = session.execute(
-        select(AuditHead).where(AuditHead.county_code == county_code).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one_or_none()
+    head = session.execute(_head_locked(),
+                           {"county_code": county_code}).scalar_one_or_none()
     if head is None:
         head = AuditHead(county_code=county_code, seq=0, seal=GENESIS)
         session.add(head)

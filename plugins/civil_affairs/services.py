@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -151,6 +153,15 @@ def decide(session: Session, application: VoterApplication, *, approved: bool | 
     return application
 
 
+@cache
+def _coming_applications() -> Any:
+    # Built once with placeholders: every permit issued or endorsed runs it (most find none),
+    # and building a select costs more than running it.
+    return (select(VoterApplication).join(Election)
+            .where(VoterApplication.holder_id == bindparam("holder_id"),
+                   Election.held_on >= bindparam("since")))
+
+
 def reassess(session: Session, holder_id: int | None, since: dt.date | None, actor: Any,
              cause: str) -> int:
     """A holder's permit was issued or endorsed on ``since``: the stored decision of each of
@@ -159,9 +170,8 @@ def reassess(session: Session, holder_id: int | None, since: dt.date | None, act
     many changed; each change is audited."""
     if holder_id is None or since is None:  # a permit not yet written: nothing to judge
         return 0
-    rows = session.scalars(
-        select(VoterApplication).join(Election)
-        .where(VoterApplication.holder_id == holder_id, Election.held_on >= since)).all()
+    rows = session.scalars(_coming_applications(),
+                           {"holder_id": holder_id, "since": since}).all()
     changed = 0
     for application in rows:
         decision = decision_on(session, application.holder, application.election.held_on)

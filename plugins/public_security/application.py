@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Iterable, Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from core import api
@@ -126,14 +127,31 @@ class PermitExists(api.RuleError):
         self.permit_number = number
 
 
+@cache
+def _latest_registration() -> Any:
+    # Built once with placeholders: building a select costs more than running it.
+    return (select(Registration)
+            .where(Registration.holder_id == bindparam("holder_id"),
+                   Registration.registered_on <= bindparam("on"))
+            .order_by(Registration.registered_on.desc(), Registration.id.desc()).limit(1)
+            .options(joinedload(Registration.station)))  # the station acts next
+
+
+@cache
+def _lock_holder() -> Any:
+    return select(api.Holder.id).where(api.Holder.id == bindparam("holder_id")).with_for_update()
+
+
+@cache
+def _live_permit_number() -> Any:
+    return select(api.Permit.number).where(api.Permit.holder_id == bindparam("holder_id"),
+                                           api.Permit.revoked_on.is_(None))
+
+
 def registration_for(session: Session, holder: Any, accepted_on: dt.date) -> Registration:
     """The registration the application relies on: the latest one on or before
     ``accepted_on``; without one the holder must register first (第十条、第十一条)."""
-    reg = session.scalar(
-        select(Registration)
-        .where(Registration.holder_id == holder.id, Registration.registered_on <= accepted_on)
-        .order_by(Registration.registered_on.desc(), Registration.id.desc()).limit(1)
-        .options(joinedload(Registration.station)))  # the station acts next: one statement
+    reg = session.scalar(_latest_registration(), {"holder_id": holder.id, "on": accepted_on})
     if reg is None:
         raise api.RuleError("holder_id", "not_registered",
                             f"持证人：{holder.name}在{api.zh_date(accepted_on)}前没有暂住登记，应先到居住地"
@@ -161,9 +179,8 @@ def apply(session: Session, *, holder: Any, accepted_on: dt.date, basis: list[st
         stations.require_station(actor, station, "居住证由持证人暂住登记地的派出所受理（《办法》第十三条）")
     # Lock the holder: two clerks applying for the same person at once are serialised, so
     # the second one sees the first one's permit (409) instead of hitting the unique index.
-    session.execute(select(api.Holder.id).where(api.Holder.id == holder.id).with_for_update())
-    live = session.scalar(select(api.Permit.number).where(api.Permit.holder_id == holder.id,
-                                                          api.Permit.revoked_on.is_(None)))
+    session.execute(_lock_holder(), {"holder_id": holder.id})
+    live = session.scalar(_live_permit_number(), {"holder_id": holder.id})
     if live is not None:
         raise PermitExists(live)
 

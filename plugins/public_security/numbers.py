@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, text
+from functools import cache
+
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from core import api
@@ -145,14 +147,26 @@ def allocate_range(session: Session, *, station: Any, start: int, end: int, on: 
 
 # --- taking numbers ----------------------------------------------------------------------
 
+@cache
+def _station_ranges_locked() -> Any:
+    # Built once with placeholders: building a select costs more than running it.
+    return (select(NumberRange).where(NumberRange.station_id == bindparam("station_id"))
+            .order_by(NumberRange.start).with_for_update()
+            .execution_options(populate_existing=True))
+
+
+@cache
+def _used_between() -> Any:
+    return (select(SerialUse.serial).where(SerialUse.serial >= bindparam("low"),
+                                           SerialUse.serial <= bindparam("high"))
+            .order_by(SerialUse.serial))
+
+
 def locked_ranges(session: Session, station_id: int) -> list[NumberRange]:
     """The station's ranges, lowest first, locked for the rest of the transaction and read
     afresh (an object loaded earlier in the session must not keep a stale cursor)."""
     _sqlite_write_lock(session)
-    stmt = (select(NumberRange).where(NumberRange.station_id == station_id)
-            .order_by(NumberRange.start).with_for_update()
-            .execution_options(populate_existing=True))
-    return list(session.scalars(stmt))
+    return list(session.scalars(_station_ranges_locked(), {"station_id": station_id}))
 
 
 def _lowest_free(session: Session, station: Any) -> tuple[NumberRange, int]:
@@ -163,10 +177,8 @@ def _lowest_free(session: Session, station: Any) -> tuple[NumberRange, int]:
         if candidate > rng.end:
             continue
         # Numbers above the cursor may already be used (a blank voided by serial): skip them.
-        used_above = session.scalars(
-            select(SerialUse.serial).where(SerialUse.serial >= candidate,
-                                           SerialUse.serial <= rng.end)
-            .order_by(SerialUse.serial)).all()
+        used_above = session.scalars(_used_between(),
+                                     {"low": candidate, "high": rng.end}).all()
         for serial in used_above:
             if serial != candidate:
                 break
