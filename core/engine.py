@@ -84,15 +84,28 @@ def permit_reason(state: PermitState | None) -> Reason:
     """The first reason of every decision: what the permit allows on the day (第十四条、第十八条)."""
     if state is None:
         return Reason("permit", False, "未持有《云南省居住证》：第十八条所列公共服务凭居住证享有", B18)
-    if state.status == "valid":
+    return status_reason(state.number, state.status, state.valid_until)
+
+
+def status_reason(number: str, status: str, valid_until: dt.date) -> Reason:
+    """:func:`permit_reason` of a permit in ``status`` on the day (the generator's permits,
+    core/generate.py, have no :class:`PermitState` and share the wording through here)."""
+    if status == "valid":
         return Reason("permit", True,
-                      f"持有有效的《云南省居住证》（号码{state.number}，有效期至"
-                      f"{zh_date(state.valid_until)}）", B14)
-    if state.status == "suspended":
+                      f"持有有效的《云南省居住证》（号码{number}，有效期至{zh_date(valid_until)}）", B14)
+    if status == "suspended":
         return Reason("permit", False,
-                      f"居住证（号码{state.number}）有效期至{zh_date(state.valid_until)}，逾期未签注，"
+                      f"居住证（号码{number}）有效期至{zh_date(valid_until)}，逾期未签注，"
                       "使用功能中止；补办签注后恢复", B14)
-    return Reason("permit", False, f"居住证（号码{state.number}）已注销", B18)
+    return Reason("permit", False, f"居住证（号码{number}）已注销", B18)
+
+
+def with_permit(first: Reason, own: Decision) -> Decision:
+    """An item's verdict: the permit's reason first, then the department's own reasons;
+    eligible when the permit allows it and the department's own verdict passes (its
+    Decision.eligible: a check may need any one of its reasons, 第十九条: residence OR income,
+    not all of them)."""
+    return Decision(first.passed and own.eligible, (first, *own.reasons), own.parameters)
 
 
 def decide(entitlement: Entitlement, facts: CheckFacts,
@@ -118,16 +131,14 @@ def decide(entitlement: Entitlement, facts: CheckFacts,
         error = Reason("check_error", False, "该项判断出错，已记录；请稍后再试或人工核实", B18)
         return ItemResult(entitlement.code, entitlement.item, entitlement.title,
                           entitlement.department, "error", (first, error), [])
-    # The department's own verdict is its Decision.eligible: a check may need any one of its
-    # reasons (第十九条: residence OR income), not all of them.
-    eligible = first.passed and own.eligible
+    verdict = with_permit(first, own)
     used = reader.used_list() if reader is not None else []
     named = {p["name"] for p in used}
     # values a check names itself (Decision.parameters) that did not come from the reader
     used += [{"name": k, "value": v} for k, v in own.parameters.items() if k not in named]
     return ItemResult(entitlement.code, entitlement.item, entitlement.title,
-                      entitlement.department, "eligible" if eligible else "ineligible",
-                      (first, *own.reasons), used)
+                      entitlement.department, "eligible" if verdict.eligible else "ineligible",
+                      verdict.reasons, used)
 
 
 def evaluate(session: Session, holder: Any, as_of: dt.date,
