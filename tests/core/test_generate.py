@@ -62,9 +62,14 @@ def test_holders_have_valid_unique_ids_and_are_floating(generated: Any) -> None:
     assert ages["adult"] > ages["child"] > 0
     divisions = generated.extensions["juzhu"].profile.divisions
     for res in db.session.scalars(select(Residence)):
-        assert res.from_date <= AS_OF and res.to_date is None
+        # a move (第十六条) ends the residence before on the day the new one starts
+        assert res.from_date <= AS_OF and (res.to_date is None
+                                           or res.from_date <= res.to_date <= AS_OF)
         assert classify_floating(res.holder.hukou_division_code, res.division_code,
                                  divisions).floating
+    current = Counter(db.session.scalars(select(Residence.holder_id).where(
+        Residence.to_date.is_(None))))
+    assert len(current) == COUNT and set(current.values()) == {1}
 
 
 def test_registrations_on_time_and_late(generated: Any) -> None:
@@ -92,13 +97,15 @@ def test_permits_cards_serials_and_ranges_agree(generated: Any) -> None:
         first = p.cards[0]
         assert p.number == str(first.serial) and first.issued_on == p.issued_on
         live = [c for c in p.cards if c.status == "live"]
-        assert len(live) == (0 if p.revoked_on else 1)
+        # none once revoked, or while the police hold its card (第二十一条)
+        assert len(live) == (0 if p.revoked_on or p.cards[-1].status == "detained" else 1)
         for card in p.cards:
             use = uses[card.serial]
             rng = ranges[use.range_id]
             assert use.kind == "issued" and use.card_id == card.id
-            assert rng.station_id == card.station_id == p.station_id
+            assert rng.station_id == card.station_id
             assert rng.start <= card.serial < rng.next_free <= rng.end + 1
+        assert p.cards[-1].station_id == p.station_id  # a moved permit's card: the new station's
         app_row = db.session.scalar(select(m.Application).where(m.Application.permit_id == p.id))
         assert app_row.outcome == "issued" and app_row.accepted_on == p.issued_on
     issued_cards = db.session.scalar(select(func.count()).select_from(Card))
@@ -123,8 +130,11 @@ def test_every_permit_state_and_endorsements(generated: Any) -> None:
                 assert before.valid_until_after == after.valid_until_before
         else:
             assert p.valid_until == kernel.rules.valid_until_for(p.issued_on)
-        for e in ends:
-            assert e.endorsed_on <= AS_OF and e.station_id == p.station_id
+        moved = db.session.scalar(select(ps_models().AddressChange).where(
+            ps_models().AddressChange.permit_id == p.id))
+        for e in ends:  # at the station that had the permit that day (第十六条)
+            at = moved.old_station_id if moved and e.endorsed_on < moved.on else p.station_id
+            assert e.endorsed_on <= AS_OF and e.station_id == at
             late += e.late
             on_time += not e.late
     assert late and on_time
