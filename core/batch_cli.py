@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import sys
 from typing import Any, Callable
@@ -50,13 +51,20 @@ def add_commands(cli: click.Group, app: Flask, fail: Callable[[str], None]) -> N
         with click.progressbar(length=total, label=f"{code} {day}（{mode}）", file=sys.stderr,
                                hidden=not show) as bar:
             if fmt == "csv" and mode == "sql":
-                # The statement's rows are the CSV's lines already: written a chunk at a
-                # time by the csv module, no Python per row.
-                writer = csv.writer(out, lineterminator="\n")
+                # The statement's rows are the CSV's lines already: formatted a chunk at a
+                # time by the csv module into a buffer, which goes out in one write. Writing
+                # each line to the stream (click's wrapper, then the text encoder) was 40 % of
+                # a million-holder run (measured: 5.4 s of 14 under the profiler).
+                buffer = io.StringIO()
+                writer = csv.writer(buffer, lineterminator="\n")
                 writer.writerow(COLUMNS)
                 for chunk in sql_table(db.session, ent, day, store, code):
                     writer.writerows(chunk)
+                    out.write(buffer.getvalue())
+                    buffer.seek(0)
+                    buffer.truncate()
                     bar.update(len(chunk))
+                out.write(buffer.getvalue())  # the header alone, when there is no holder
                 db.session.rollback()
                 return
             write = (_csv_writer(out, code, day) if fmt == "csv"

@@ -216,6 +216,17 @@ def test_cli_csv_and_json_carry_the_same_rows(site: Any, population: dict[str, i
     assert doc["rows"][0]["permit_status"] in (None, "valid", "suspended", "revoked")
 
 
+def test_cli_csv_with_no_holder_is_the_header_alone(site: Any) -> None:
+    """The SQL path writes a chunk's lines at once; with no chunk at all the header still
+    goes out, the same as the per-holder path's."""
+    cli = build_cli(site)
+    args = ["entitlements", "evaluate", "--entitlement", "art18.12.adult", "--as-of", "2026-06-30"]
+    sql, loop = (CliRunner().invoke(cli, args + extra) for extra in ([], ["--loop"]))
+    assert sql.exit_code == loop.exit_code == 0, sql.output
+    assert sql.stdout == loop.stdout == \
+        "holder_id,code,as_of,status,eligible,permit_number,permit_status,reason\n"
+
+
 @pytest.mark.parametrize("args, words", [
     (["--entitlement", "art18.99"], "--entitlement：权益代码 art18.99 不存在"),
     (["--entitlement", "art18.12.adult", "--as-of", "2026-02-30"], "--as-of"),
