@@ -669,7 +669,10 @@ def processes_for(table: Table) -> int:
         return 0
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    return max(0, min(len(os.sched_getaffinity(0)) - 1, 3))
+    # The cores this process may run on (Linux); elsewhere, the machine's.
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+    return max(0, min(cores - 1, 3))
 
 
 def _checked(session: Session, checker: _Checker, chunk: list[tuple[int, Mapping[str, Any]]],
