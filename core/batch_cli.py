@@ -45,7 +45,7 @@ def add_commands(cli: click.Group, app: Flask, fail: Callable[[str], None]) -> N
         store = current_store(db.session)
         mode, rows = evaluate_all(db.session, ent, day, store, force_loop=loop)
         total = holder_count(db.session)
-        out = click.get_text_stream("stdout")
+        out = sys.stdout  # click.get_text_stream is deprecated (Click 9 removes it)
         show = sys.stderr.isatty()
         with click.progressbar(length=total, label=f"{code} {day}（{mode}）", file=sys.stderr,
                                hidden=not show) as bar:

@@ -308,3 +308,18 @@ def test_the_admin_form_adds_a_value_and_refuses_a_past_start(make_app: Any, use
         # no edit: the history is not rewritten
         assert client.get(f"/admin/dept_test_parameters/edit/?id={row.id}").status_code in (302, 403)
         assert db.session.get(ParameterValue, row.id).value == "16"
+
+
+def test_a_row_of_a_parameter_no_longer_declared_is_left_out(site: Any, users: Any) -> None:
+    """A plugin's rows stay in the table when the operator stops enabling it (JUZHU_PLUGINS);
+    the store reads every row and keeps only the declared names."""
+    user, _token = users("dept_clerk", "dept-health")
+    add_value(db.session, MIN_AGE, start_on=D(2027, 1, 1), raw_value="16",
+              source="《测试规定》2027年修订", entered_on=D(2026, 12, 4), actor=user)
+    db.session.add(ParameterValue(name="gone_plugin.threshold", start_on=D(2026, 1, 1), value="x",
+                                  source="已停用插件", entered_on=D(2026, 1, 1)))
+    db.session.commit()
+    with site.app_context():
+        store = current_store(db.session)
+    assert "gone_plugin.threshold" not in store.history
+    assert [v.value for v in store.history["dept_test.min_age"]] == [18, 16]
