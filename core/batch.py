@@ -48,7 +48,8 @@ def latest_permits(as_of: dt.date) -> Any:
     id) descending order, read from ``ix_permit_holder_issued``, the order of the per-holder
     read (:func:`core.engine.permit_state`). A ``row_number()`` window says the same, but
     SQLite materialises it and builds an automatic index over it on every run: at 1.1 M
-    holders the batch's statement took 9.0 s with the windows, 4.1 s correlated (docs/scale.md).
+    holders the batch's statement (the CSV line form) took 6.3 s with windows for the permit
+    and the housing facts, 3.5–4.5 s correlated (docs/scale.md).
     """
     newer = aliased(Permit, name="newer")
     latest_id = (select(newer.id)
