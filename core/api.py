@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pluggy
 from flask_admin import expose
@@ -102,6 +103,16 @@ def decide(code: str, holder: Holder, as_of: date):  # type: ignore[no-untyped-d
     return engine_decide(ent, facts, current_store(db.session))
 
 
+def permit_state(session: Any, holder_id: int, as_of: date) -> PermitState | None:
+    """The holder's permit on ``as_of`` as the engine reads it: the latest issued on or before
+    that day, with its status then (valid, suspended or revoked; 第十四条), or None. For a
+    department that records a service with the permit as it stood (health's free services):
+    one read, the same as every entitlement's."""
+    from core.engine import permit_state as engine_permit_state
+
+    return engine_permit_state(session, holder_id, as_of)
+
+
 def parameter_on(name: str, as_of: date | None = None) -> DatedValue:
     """The value of dated parameter ``name`` in force on ``as_of`` (default today), with its
     start and source, the department's entered values included: for pages that show a
@@ -126,7 +137,7 @@ __all__ = [
     "BatchContext", "Parameter", "DatedValue", "ParameterError", "parameter_value",
     "parameter_view", "explanation_view", "DepartmentView", "DepartmentModelView",
     "DepartmentServiceView", "refuse_on_field",
-    "decide", "parameter_on", "insert_new", "insert_new_from", "increment", "bulk_write",
+    "decide", "permit_state", "parameter_on", "insert_new", "insert_new_from", "increment", "bulk_write",
     "sequence_ids",
     "lookup_many",
     "Population", "GeneratedHolder", "PermitDates",

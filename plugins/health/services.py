@@ -1,11 +1,11 @@
 """Writes of the health department: recording a service given to a holder (服务记录).
 
 ``free`` is decided when the row is written: the holder's permit on the day served — the
-latest issued on or before that day, its status by api.rules.permit_status — valid means the
-service fell under 第十八条（六）. This is the permit part of the art18.6 decision on that day
-(the department adds no condition); the kernel does not export its engine to plugins, so the
-permit is read here the way the engine reads it. Validate, write, audit in the caller's
-transaction; the API and the admin form both call :func:`record_service`.
+latest issued on or before that day, with its status then, read by the kernel's engine
+(``api.permit_state``) — valid means the service fell under 第十八条（六）. This is the permit
+part of the art18.6 decision on that day (the department adds no condition). Validate, write,
+audit in the caller's transaction; the API and the admin form both call
+:func:`record_service`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import api
@@ -24,15 +23,12 @@ from .rules import B186
 
 
 def permit_on(session: Session, holder_id: int, day: dt.date) -> rules.PermitOnDay | None:
-    """The holder's permit on ``day``: the latest issued on or before it (as the engine)."""
-    permit = session.scalar(
-        select(api.Permit).where(api.Permit.holder_id == holder_id, api.Permit.issued_on <= day)
-        .order_by(api.Permit.issued_on.desc(), api.Permit.id.desc()).limit(1))
-    if permit is None:
+    """The holder's permit on ``day``: the latest issued on or before it, read as the engine
+    reads it for every entitlement (``api.permit_state``)."""
+    state = api.permit_state(session, holder_id, day)
+    if state is None:
         return None
-    return rules.PermitOnDay(permit.number,
-                             api.rules.permit_status(permit.valid_until, day, permit.revoked_on),
-                             permit.valid_until)
+    return rules.PermitOnDay(state.number, state.status, state.valid_until)
 
 
 def _provider(raw: str | None) -> str:
