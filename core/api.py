@@ -113,6 +113,15 @@ def permit_state(session: Any, holder_id: int, as_of: date) -> PermitState | Non
     return engine_permit_state(session, holder_id, as_of)
 
 
+def latest_on(model: Any, day: str, as_of: date) -> Any:
+    """For a SQL form: a condition true on the row of ``model`` (a table with ``id`` and
+    ``holder_id``) that is its holder's latest with column ``day`` on or before ``as_of``
+    (ties: the higher id), correlated on the table's (holder_id, day) index."""
+    from core.batch import latest_on as batch_latest_on
+
+    return batch_latest_on(model, day, as_of)
+
+
 def parameter_on(name: str, as_of: date | None = None) -> DatedValue:
     """The value of dated parameter ``name`` in force on ``as_of`` (default today), with its
     start and source, the department's entered values included: for pages that show a
@@ -137,7 +146,7 @@ __all__ = [
     "BatchContext", "Parameter", "DatedValue", "ParameterError", "parameter_value",
     "parameter_view", "explanation_view", "DepartmentView", "DepartmentModelView",
     "DepartmentServiceView", "refuse_on_field",
-    "decide", "permit_state", "parameter_on", "insert_new", "insert_new_from", "increment", "bulk_write",
+    "decide", "permit_state", "latest_on", "parameter_on", "insert_new", "insert_new_from", "increment", "bulk_write",
     "sequence_ids",
     "lookup_many",
     "Population", "GeneratedHolder", "PermitDates",

@@ -41,28 +41,34 @@ class BatchRow:
         return self.status == "eligible"
 
 
-def latest_permits(as_of: dt.date) -> Any:
-    """Per holder, the latest permit issued on or before ``as_of`` and its status that day.
+def latest_on(model: Any, day: str, as_of: dt.date) -> Any:
+    """A condition on ``model``'s rows: the row is its holder's latest with ``day`` on or
+    before ``as_of`` (ties on the day: the higher id). For SQL forms (``api.latest_on``).
 
-    Correlated: a permit is kept when it is the first of its holder's permits in (issued_on,
-    id) descending order, read from ``ix_permit_holder_issued``, the order of the per-holder
-    read (:func:`core.engine.permit_state`). A ``row_number()`` window says the same, but
-    SQLite materialises it and builds an automatic index over it on every run: at 1.1 M
-    holders the batch's statement (the CSV line form) took 6.3 s with windows for the permit
-    and the housing facts, 3.5–4.5 s correlated (docs/scale.md).
-    """
-    newer = aliased(Permit, name="newer")
+    Correlated on the table's (holder_id, day) index, the order the per-holder reads use. A
+    ``row_number()`` window says the same, but SQLite materialises it and builds an automatic
+    index over it on every run: at 1.1 M holders the batch's statement (the CSV line form)
+    took 6.3 s with windows for the permit and the housing facts, 3.5–4.5 s correlated
+    (docs/scale.md)."""
+    newer = aliased(model, name="newer")
     latest_id = (select(newer.id)
-                 .where(newer.holder_id == Permit.holder_id, newer.issued_on <= as_of)
-                 .order_by(newer.issued_on.desc(), newer.id.desc()).limit(1)
+                 .where(newer.holder_id == model.holder_id, getattr(newer, day) <= as_of)
+                 .order_by(getattr(newer, day).desc(), newer.id.desc()).limit(1)
                  .scalar_subquery())
+    return and_(getattr(model, day) <= as_of, model.id == latest_id)
+
+
+def latest_permits(as_of: dt.date) -> Any:
+    """Per holder, the latest permit issued on or before ``as_of`` and its status that day,
+    read from ``ix_permit_holder_issued`` (:func:`latest_on`), as :func:`core.engine.permit_state`
+    reads it for one holder."""
     status = case(
         (and_(Permit.revoked_on.is_not(None), Permit.revoked_on <= as_of), literal("revoked")),
         (Permit.valid_until < as_of, literal("suspended")),
         else_=literal("valid"))
     return (select(Permit.holder_id, Permit.number, status.label("status"), Permit.issued_on,
                    Permit.valid_until, Permit.continuous_residence_since)
-            .where(Permit.issued_on <= as_of, Permit.id == latest_id).subquery("latest"))
+            .where(latest_on(Permit, "issued_on", as_of)).subquery("latest"))
 
 
 #: The columns of :func:`sql_table`'s rows, in order (the CSV of ``juzhu entitlements

@@ -14,7 +14,6 @@ from typing import Any, Callable
 from functools import cache
 
 from sqlalchemy import and_, bindparam, or_, select
-from sqlalchemy.orm import aliased
 
 from core import api
 
@@ -61,24 +60,17 @@ def check(facts: api.CheckFacts) -> api.Decision:
 
 
 def sql(ctx: api.BatchContext) -> Any:
-    """Holders whose latest facts row on ``ctx.as_of`` passes all three conditions.
-
-    The latest row is found as the per-holder check finds it, correlated on the index
-    ``housing_facts_holder_recorded`` (a ``row_number()`` window says the same, but SQLite
-    materialises it with an automatic index on every run: seconds at a million holders)."""
+    """Holders whose latest facts row on ``ctx.as_of`` passes all three conditions (the
+    latest row found as the per-holder check finds it, on ``housing_facts_holder_recorded``)."""
     t = thresholds(ctx.param)
-    f, newer = HousingFacts, aliased(HousingFacts, name="newer")
-    latest_id = (select(newer.id)
-                 .where(newer.holder_id == f.holder_id, newer.recorded_on <= ctx.as_of)
-                 .order_by(newer.recorded_on.desc(), newer.id.desc()).limit(1)
-                 .scalar_subquery())
+    f = HousingFacts
     housing = or_(f.owns_housing_in_county.is_(False),
                   and_(f.owns_housing_in_county.is_(True), f.housing_area_sqm.is_not(None),
                        f.housing_area_sqm <= t.max_owned_area_sqm))
     income = and_(f.monthly_income.is_not(None), f.monthly_income <= t.max_monthly_income)
     employment = and_(f.employed.is_(True), f.insurance_months.is_not(None),
                       f.insurance_months >= t.min_insurance_months)
-    return select(f.holder_id).where(f.recorded_on <= ctx.as_of, f.id == latest_id,
+    return select(f.holder_id).where(api.latest_on(f, "recorded_on", ctx.as_of),
                                      housing, income, employment)
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from functools import cache
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import aliased
 
 from core import api
 
@@ -49,18 +48,11 @@ def check(facts: api.CheckFacts) -> api.Decision:
 
 
 def sql(ctx: api.BatchContext) -> Any:
-    """Holders whose latest means row on ``ctx.as_of`` shows economic hardship.
-
-    The latest row is found as the per-holder check finds it, correlated on the index
-    ``justice_means_holder_recorded`` (a ``row_number()`` window says the same, but SQLite
-    materialises it with an automatic index on every run: seconds at a million holders)."""
+    """Holders whose latest means row on ``ctx.as_of`` shows economic hardship (the latest
+    row found as the per-holder check finds it, on ``justice_means_holder_recorded``)."""
     hardship_max = Decimal(ctx.param(HARDSHIP_MAX))
-    m, newer = JusticeMeans, aliased(JusticeMeans, name="newer")
-    latest_id = (select(newer.id)
-                 .where(newer.holder_id == m.holder_id, newer.recorded_on <= ctx.as_of)
-                 .order_by(newer.recorded_on.desc(), newer.id.desc()).limit(1)
-                 .scalar_subquery())
-    return select(m.holder_id).where(m.recorded_on <= ctx.as_of, m.id == latest_id,
+    m = JusticeMeans
+    return select(m.holder_id).where(api.latest_on(m, "recorded_on", ctx.as_of),
                                      m.monthly_income_per_person.is_not(None),
                                      m.monthly_income_per_person <= hardship_max)
 
