@@ -53,6 +53,7 @@ import os
 import sys
 import threading
 from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -616,8 +617,15 @@ class _Writer:
 
 # ------------------------------------------------------------------- checking processes
 
-#: The checker a forked checking process inherits (set only while its pool is made).
+#: The checker of a checking process (set in the child by :func:`_adopt`, never in this one).
 _SCREENER: _Checker | None = None
+
+
+def _adopt(checker: _Checker) -> None:
+    """In a checking process, as it starts: the checker it screens with (inherited through
+    ``fork``, never pickled)."""
+    global _SCREENER
+    _SCREENER = checker
 
 
 def _screen_rows(rows: list[Mapping[str, Any]]) -> list[Any]:
@@ -648,15 +656,26 @@ def _screening_pool(checker: _Checker, processes: int) -> Any:
     the row model and the file's facts already in memory (a spawned one would import the
     whole app again, seconds). The facts are all read beforehand (:class:`_FileFacts`), so
     a child never touches the database connections it inherits, and it ends with
-    ``os._exit`` (multiprocessing's own), which closes none of them."""
-    import multiprocessing
+    ``os._exit`` (multiprocessing's own), which closes none of them.
 
-    global _SCREENER
-    _SCREENER = checker
+    Why an executor and not ``multiprocessing.Pool``: a checking process that dies (the
+    kernel's out-of-memory killer, a crash) makes every pending result raise
+    ``BrokenProcessPool``, which :func:`_run` reports as an aborted import; a ``Pool``
+    quietly replaces the process and its lost chunk's result never comes, so the import
+    would wait for ever. The processes are all forked here, before this process starts
+    any thread of its own (a fork copies only the forking thread)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_adopt, initargs=(checker,))
     try:
-        return multiprocessing.get_context("fork").Pool(processes)
-    finally:
-        _SCREENER = None
+        # With fork the executor makes all its processes at the first submit.
+        pool.submit(int).result()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    return pool
 
 
 def processes_for(table: Table) -> int:
@@ -744,10 +763,10 @@ def _run(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *, act
         if pool is None:
             flush(chunk)
             return
-        sent.append((chunk, pool.apply_async(_screen_rows, ([row for _n, row in chunk],))))
+        sent.append((chunk, pool.submit(_screen_rows, [row for _n, row in chunk])))
         while len(sent) > processes:
             oldest, screening = sent.popleft()
-            flush(oldest, _unpack(screening.get()))
+            flush(oldest, _unpack(screening.result()))
 
     try:
         try:
@@ -761,11 +780,11 @@ def _run(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *, act
                 send(chunk)
             while sent:
                 oldest, screening = sent.popleft()
-                flush(oldest, _unpack(screening.get()))
+                flush(oldest, _unpack(screening.result()))
         finally:
             if pool is not None:
-                pool.terminate()
-                pool.join()
+                # The chunks not yet started are dropped; one being checked finishes first.
+                pool.shutdown(wait=True, cancel_futures=True)
             if writer is not None:
                 try:
                     writer.close()
@@ -784,6 +803,10 @@ def _run(session: Session, rows: Iterable[tuple[int, Mapping[str, Any]]], *, act
             f"（{B10}）", result) from exc
     except ImportAborted:
         raise
+    except BrokenProcessPool as exc:  # a checking process died (_screening_pool)
+        raise ImportAborted(f"导入中断：校验数据的子进程意外退出（如内存不足被系统终止），"
+                            f"尚未写入的行均未导入；此前已导入 {result.imported} 条（已记入"
+                            f"审计日志）。请核对后只导入未导入的行（{B10}）", result) from exc
     except ImportInputError as exc:  # the file went bad part-way (a later row unreadable)
         if writer is None or not result.imported:
             raise

@@ -342,6 +342,39 @@ def test_a_chunk_that_fails_to_write_stops_the_import_after_the_committed_ones(
     assert list(audit.verify(db.session, current_app.config["JUZHU_AUDIT_KEYS"])) == []
 
 
+def test_a_checking_process_that_dies_aborts_the_import_instead_of_hanging(
+        app: Any, ps: Any, monkeypatch: Any) -> None:
+    """A checking process killed part-way (the out-of-memory killer, a crash) must end the
+    import with the rows written so far and a clear message: the chunk it held never comes
+    back, and an import that waited for it would hang for ever."""
+    import os
+
+    parent = os.getpid()
+    screen = importer._Checker.screen
+
+    def dies_on_its_row(self: Any, row: Any) -> Any:
+        assert os.getpid() != parent, "rows are screened in the checking process"
+        if row["name"] == "崩溃":
+            os._exit(9)  # no clean-up, as SIGKILL would leave it
+        return screen(self, row)
+
+    monkeypatch.setattr(importer._Checker, "screen", dies_on_its_row)
+    holders, events = count_of(Holder), count_of(AuditEvent)
+    rows = [(n, person(name=f"人{n}")) for n in range(2, 8)]
+    rows[3] = (5, person(name="崩溃"))  # in the second chunk of two
+
+    with pytest.raises(importer.ImportAborted) as aborted:
+        importer.import_registrations(db.session, rows, actor=None, as_of=AS_OF, chunk_size=2,
+                                      processes=1)
+
+    assert aborted.value.result.imported == 2
+    assert str(aborted.value).startswith("导入中断：校验数据的子进程意外退出")
+    assert "此前已导入 2 条" in str(aborted.value) and "第十条" in str(aborted.value)
+    db.session.rollback()
+    assert count_of(Holder) == holders + 2 and count_of(AuditEvent) == events + 1
+    assert list(audit.verify(db.session, current_app.config["JUZHU_AUDIT_KEYS"])) == []
+
+
 # ------------------------------------------------------------------ files and the CLI
 
 def test_sex_may_be_written_in_chinese(app: Any, ps: Any) -> None:
