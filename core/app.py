@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 from core.auth import ROLES
 from core.config import build_config
 from core.dashboard import DashboardPanel
-from core.db import db
+from core.db import configure_engine, db
 from core.entitlements import Entitlement
 from core.parameters import Parameter
 from core.errors import PluginError
@@ -87,6 +87,8 @@ def create_app(
     app.extensions["juzhu"] = state
 
     db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
     Babel(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
     csrf = CSRFProtect(app)
     Security(app, SQLAlchemyUserDatastore(db, User, Role), login_form=JuzhuLoginForm)

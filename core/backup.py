@@ -191,6 +191,9 @@ def _sqlite_backup(source: Path, target: Path, *, county: str, heads: list[str])
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)  # all pages in one step: one consistent snapshot
+        # A backup is one self-contained file, whatever the live database's journal mode
+        # (core.db.configure_engine: WAL); the restored database takes WAL up again.
+        dst.execute("PRAGMA journal_mode=DELETE")
         dst.execute(f"CREATE TABLE {MARKER} (format INTEGER NOT NULL, created_at TEXT NOT NULL,"
                     " source TEXT NOT NULL, county TEXT NOT NULL, heads TEXT NOT NULL)")
         dst.execute(f"INSERT INTO {MARKER} VALUES (?, ?, ?, ?, ?)",

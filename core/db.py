@@ -31,6 +31,34 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def configure_engine(engine: Any) -> None:
+    """Settings of every new connection of ``engine`` (the app's, made by
+    :data:`db`); called once per app.
+
+    SQLite file databases run in WAL mode (write-ahead log). Why: in SQLite's default
+    rollback-journal mode a commit must wait until no connection is reading, so a long read
+    (``juzhu entitlements evaluate`` over every holder, an export) would make a clerk's
+    commit at the counter wait out sqlite3's 5 s busy timeout and fail with "database is
+    locked". In WAL mode readers and the one writer do not block each other, and a commit
+    writes its pages once, to the log, instead of journalling them first. ``synchronous``
+    stays FULL (the default): a commit the clerk was told of survives a power cut.
+
+    The mode is kept in the file, so this is a no-op after the first connection; a database
+    busy at that moment is converted by a later one. Backups are made as plain one-file
+    databases (core/backup.py), and the -wal and -shm files beside the database belong to it
+    (copy the three together, or use ``juzhu backup``)."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _wal(dbapi_connection: Any, _record: Any) -> None:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:  # busy: another connection converts it later
+            pass
+
+
 def insert_new(session: Any, model: Any, rows: list[dict[str, Any]],
                returning: Sequence[Any]) -> list[Any]:
     """Insert ``rows`` into ``model``'s table, skipping any that a unique constraint already

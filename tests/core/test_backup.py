@@ -136,6 +136,11 @@ def sqlite_app(make_app: Any, tmp_path: Path) -> Any:
 
 def test_sqlite_round_trip_restores_every_table(sqlite_app: Any, tmp_path: Path) -> None:
     round_trip(sqlite_app, tmp_path, "copy.sqlite")
+    # The live database runs in WAL mode (core.db.configure_engine); its backup is one
+    # plain file, whose copy needs no -wal beside it.
+    journal = {name: sqlite3.connect(tmp_path / name).execute("PRAGMA journal_mode").fetchone()[0]
+               for name in ("live.sqlite", "copy.sqlite")}
+    assert journal == {"live.sqlite": "wal", "copy.sqlite": "delete"}
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left beside either file
     tables = {r[0] for r in sqlite3.connect(tmp_path / "live.sqlite").execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
