@@ -5,14 +5,27 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
 from core.cli import build_cli
 from core.db import db
 from core.models import OrgUnit
+from core.clock import today
+from core.seed import init
+
+
+@pytest.fixture
+def app(make_app: Any, tmp_path: Path) -> Iterator[Any]:
+    """An app on a SQLite file of its own, seeded with the county profile, whatever engine
+    the suite runs on (WAL is SQLite's)."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'wal.sqlite'}")
+    init(app, demo=False, as_of=today())
+    with app.app_context():
+        yield app
 
 
 def test_the_file_database_runs_in_wal_mode(app: Any) -> None:
