@@ -39,9 +39,10 @@ def configure_engine(engine: Any) -> None:
     rollback-journal mode a commit must wait until no connection is reading, so a long read
     (``juzhu entitlements evaluate`` over every holder, an export) would make a clerk's
     commit at the counter wait out sqlite3's 5 s busy timeout and fail with "database is
-    locked". In WAL mode readers and the one writer do not block each other, and a commit
-    writes its pages once, to the log, instead of journalling them first. ``synchronous``
-    stays FULL (the default): a commit the clerk was told of survives a power cut.
+    locked". In WAL mode readers and the one writer do not block each other: a commit
+    appends its pages to the log, and readers go on with the pages of their snapshot.
+    ``synchronous`` stays FULL (the default): a commit the clerk was told of survives a
+    power cut.
 
     The mode is kept in the file, so this is a no-op after the first connection; a database
     busy at that moment is converted by a later one. Backups are made as plain one-file

@@ -662,8 +662,9 @@ def _screening_pool(checker: _Checker, processes: int) -> Any:
     kernel's out-of-memory killer, a crash) makes every pending result raise
     ``BrokenProcessPool``, which :func:`_run` reports as an aborted import; a ``Pool``
     quietly replaces the process and its lost chunk's result never comes, so the import
-    would wait for ever. The processes are all forked here, before this process starts
-    any thread of its own (a fork copies only the forking thread)."""
+    would wait for ever. The processes are all forked here, before any thread is started
+    (the executor's own, the writer's): a fork copies only the forking thread, and a lock
+    another thread held at that moment would stay locked in the child."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
