@@ -11,6 +11,8 @@ import datetime as dt
 import re
 import secrets
 
+from core import clock
+
 from .browser import Watch
 from .conftest import Server
 from .test_print import County, id_number
@@ -74,7 +76,7 @@ def test_a_station_clerk_registers_a_floating_person(watch: Watch) -> None:
     # 暂住登记 at the counter: the holder found by ID number, today by default (第十条)
     watch.goto("/admin/public_security_registrations/new/")
     page.get_by_label("公民身份号码").fill(good)
-    page.get_by_label("到达日期").fill(dt.date.today().isoformat())
+    page.get_by_label("到达日期").fill(clock.today().isoformat())
     page.get_by_label("居住地址").fill("丹凤街道翠云社区12号")
     page.get_by_label("居住地区划代码").fill(DANFENG_DIVISION)
     save(watch)
@@ -89,7 +91,7 @@ def test_an_application_missing_photos_then_complete_then_the_card(watch: Watch,
                                                                    server: Server) -> None:
     page = watch.page
     name = "罗" + secrets.choice("春夏秋冬") + "梅"
-    holder_id, _ = county.person(name, dt.date.today() - dt.timedelta(days=365))
+    holder_id, _ = county.person(name, clock.today() - dt.timedelta(days=365))
     number = county.http.get(f"{server.url}/api/v1/holders/{holder_id}").json()["id_number"]
     watch.login("danfeng")
 
@@ -129,7 +131,7 @@ def test_an_application_missing_photos_then_complete_then_the_card(watch: Watch,
 def test_a_late_endorsement_restarts_the_residence_date(watch: Watch, county: County) -> None:
     page = watch.page
     name = "杨" + secrets.choice("山水云月") + "华"
-    today = dt.date.today()
+    today = clock.today()
     holder_id, _ = county.person(name, today - dt.timedelta(days=800))
     issued = county.apply(holder_id, ["id_card", "photo", "photo", "rental_contract"],
                           accepted_on=today - dt.timedelta(days=400))  # lapsed a month ago
@@ -154,7 +156,7 @@ def test_an_education_clerk_sees_only_education_and_an_explanation(watch: Watch,
                                                                    county: County) -> None:
     page = watch.page
     name = "何" + secrets.choice("晓小") + "雨"
-    holder_id, _ = county.person(name, dt.date.today() - dt.timedelta(days=365))
+    holder_id, _ = county.person(name, clock.today() - dt.timedelta(days=365))
     watch.login("edu")
     menu = page.locator("nav .navbar-nav").first.inner_text()
     assert "教育" in menu

@@ -15,6 +15,8 @@ import re
 import secrets
 from pathlib import Path
 
+from core import clock
+
 from .browser import Watch
 from .test_print import id_number
 
@@ -24,7 +26,7 @@ TITLES = ["姓名", "性别", "民族", "出生日期", "公民身份号码", "�
 
 
 def row(name: str, number: str, birth: dt.date) -> list[str]:
-    arrived = dt.date.today() - dt.timedelta(days=2)
+    arrived = clock.today() - dt.timedelta(days=2)
     return [name, "female", "彝族", birth.isoformat(), number, "云南省红河州个旧市城区", "532501",
             arrived.isoformat(), "丹凤街道翠云社区21号", DANFENG_DIVISION]
 

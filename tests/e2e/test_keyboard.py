@@ -24,6 +24,7 @@ import secrets
 
 import pytest
 
+from core import clock
 from core.rules import id_check_char
 
 from .browser import Watch
@@ -207,7 +208,7 @@ def test_a_station_clerk_takes_an_application_by_keyboard(watch: Watch, county: 
                                                           server: Server) -> None:
     page = watch.page
     name = "柯" + secrets.choice("春夏秋冬") + secrets.choice("兰竹梅菊")
-    holder_id, _ = county.person(name, dt.date.today() - dt.timedelta(days=365))
+    holder_id, _ = county.person(name, clock.today() - dt.timedelta(days=365))
     number = county.http.get(f"{server.url}/api/v1/holders/{holder_id}").json()["id_number"]
     watch.login("danfeng")
     watch.goto("/admin/public_security_applications/new/")
@@ -230,8 +231,8 @@ def test_a_station_clerk_takes_an_application_by_keyboard(watch: Watch, county: 
     # 受理日期 (today by default): yesterday's date typed into the native date input
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "accepted_on"
-    assert page.locator("#accepted_on").input_value() == dt.date.today().isoformat()
-    type_date(watch, "accepted_on", dt.date.today() - dt.timedelta(days=1))
+    assert page.locator("#accepted_on").input_value() == clock.today().isoformat()
+    type_date(watch, "accepted_on", clock.today() - dt.timedelta(days=1))
 
     tab_to(watch, "合法稳定住所")
     page.keyboard.press("Space")
@@ -251,7 +252,7 @@ def test_a_station_clerk_takes_an_application_by_keyboard(watch: Watch, county: 
     assert "/admin/public_security_applications/details/" in page.url
     body = page.locator("body").inner_text()
     assert name in body and "已签发" in body, body[:500]
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     assert re.search(r"受理日期\s+" + yesterday.isoformat(), body), body[:800]
     watch.shot("issued")
 

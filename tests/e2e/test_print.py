@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from core import clock
 from core.rules import id_check_char
 
 from .browser import Watch
@@ -61,7 +62,7 @@ class County:
     def apply(self, holder_id: int, materials: list[str],
               accepted_on: dt.date | None = None) -> dict[str, Any]:
         return self.post("/applications", {
-            "holder_id": holder_id, "accepted_on": (accepted_on or dt.date.today()).isoformat(),
+            "holder_id": holder_id, "accepted_on": (accepted_on or clock.today()).isoformat(),
             "basis": ["residence"], "materials": materials, "applicant": "self"})
 
 
@@ -87,7 +88,7 @@ def text_of(reader: Any) -> str:
 
 def test_notice_receipt_and_explanation_print_on_a4(watch: Watch, county: County) -> None:
     name = "阿诗玛" + secrets.choice("甲乙丙丁")
-    holder_id, registration = county.person(name, dt.date.today() - dt.timedelta(days=365))
+    holder_id, registration = county.person(name, clock.today() - dt.timedelta(days=365))
     incomplete = county.apply(holder_id, ["id_card", "rental_contract"])  # no photos
     assert incomplete["outcome"] == "incomplete"
     watch.login("admin")
@@ -121,7 +122,7 @@ def test_the_card_prints_at_id1_and_its_qr_opens_the_public_page(watch: Watch, c
     from PIL import Image
 
     name = "李" + secrets.choice("梅兰竹菊") + "芳"
-    holder_id, _ = county.person(name, dt.date.today() - dt.timedelta(days=365))
+    holder_id, _ = county.person(name, clock.today() - dt.timedelta(days=365))
     issued = county.apply(holder_id, ["id_card", "photo", "photo", "rental_contract"])
     assert issued["outcome"] == "issued", issued
     watch.login("admin")
