@@ -116,7 +116,9 @@ def raw_rate(bench: Bench, since_holder: int) -> dict[str, float]:
         raw.rollback()
         if bench.database == "postgresql":
             # PostgreSQL's own fastest path for the same rows, no check at all: what the
-            # server and the driver take, beside which the import's COPY is measured.
+            # server and the driver take, beside which the import's COPY is measured. The
+            # driver's COPY directly, not core.db.bulk_write: a floor must not run the code
+            # it measures.
             t0 = time.perf_counter()
             for table, names, rows in written:
                 quoted = ", ".join(f'"{c}"' for c in names)

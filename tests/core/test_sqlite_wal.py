@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
 from core.cli import build_cli
+from core.clock import today
 from core.db import db
 from core.models import OrgUnit
-from core.clock import today
 from core.seed import init
 
 
