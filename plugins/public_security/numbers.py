@@ -156,6 +156,18 @@ def _station_ranges_locked() -> Any:
 
 
 @cache
+def _live_ranges_locked() -> Any:
+    # Only ranges with numbers left: a station keeps its used-up ranges for ever (the PSB's
+    # register), and taking a number has no business loading or locking them. The lock on
+    # the live ones still serialises every taker; one that finds a range used up after its
+    # wait skips it (PostgreSQL re-checks the condition on the row it waited for).
+    return (select(NumberRange).where(NumberRange.station_id == bindparam("station_id"),
+                                      NumberRange.next_free <= NumberRange.end)
+            .order_by(NumberRange.start).with_for_update()
+            .execution_options(populate_existing=True))
+
+
+@cache
 def _used_between() -> Any:
     return (select(SerialUse.serial).where(SerialUse.serial >= bindparam("low"),
                                            SerialUse.serial <= bindparam("high"))
@@ -170,9 +182,12 @@ def locked_ranges(session: Session, station_id: int) -> list[NumberRange]:
 
 
 def _lowest_free(session: Session, station: Any) -> tuple[NumberRange, int]:
-    """Lock ``station``'s ranges and find its lowest free number (第八条); the range's
-    cursor moves past it (written at the next flush). Raises :class:`NoNumbersLeft`."""
-    for rng in locked_ranges(session, station.id):
+    """Lock ``station``'s ranges with numbers left and find its lowest free number (第八条);
+    the range's cursor moves past it (written at the next flush). Numbers below a cursor are
+    all used, so a range whose cursor is past its end has none. Raises
+    :class:`NoNumbersLeft`."""
+    _sqlite_write_lock(session)
+    for rng in list(session.scalars(_live_ranges_locked(), {"station_id": station.id})):
         candidate = rng.next_free
         if candidate > rng.end:
             continue
@@ -205,14 +220,16 @@ def take_serial(session: Session, station: Any, *, kind: str, on: dt.date,
 
 
 def new_card(session: Session, permit: Any, station: Any, *, on: dt.date,
-             actor: Any = None) -> Any:
+             actor: Any = None, flush: bool = True) -> Any:
     """A new live card for ``permit`` with the lowest free number of ``station``, and the
     number's use (``issued``, naming the card). The caller has already retired the previous
     live card: one live card per permit.
 
     ``permit`` may be new and not yet numbered: a first issuance's permit number is its
     first card's serial (第八条), so it is set here, and the permit, the card and the use go
-    to the database in one flush, each row once (no update of the use afterwards).
+    to the database in one flush, each row once (no update of the use afterwards). With
+    ``flush=False`` that flush is the caller's (an application writes its own row with
+    them: one flush fewer while the station's ranges are locked).
     """
     rng, serial = _lowest_free(session, station)
     if permit.number is None:
@@ -222,5 +239,6 @@ def new_card(session: Session, permit: Any, station: Any, *, on: dt.date,
     session.add(SerialUse(serial=serial, range_id=rng.id, station_id=station.id,
                           kind="issued", used_on=on, used_by_id=getattr(actor, "id", None),
                           card=card))
-    session.flush()
+    if flush:
+        session.flush()
     return card

@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from core.db import db
 from core.models import AuditEvent, OrgUnit
@@ -106,6 +106,91 @@ def test_a_second_writer_waits_for_the_first_to_commit(app: Any, ps: Any) -> Non
     assert _run(app, [first, second, referee]) == []
     assert got["second_before_release"] is False
     assert (got["first"], got["second"]) == (1, 2) and got["second_at"] >= got["released"]
+
+
+
+def test_a_writer_that_waited_for_a_ranges_last_number_takes_the_next_range(
+        app: Any, ps: Any) -> None:
+    """The first writer takes the last number of the lower range; the second, which waited
+    for it, finds that range used up and takes the lowest number of the next (第八条)."""
+    ps.number_range(DANFENG, 1, 1)
+    ps.number_range(DANFENG, 11, 20)
+    station_id = ps.station(DANFENG).id
+    db.session.commit()
+    first_took, release = threading.Event(), threading.Event()
+    got: dict[str, Any] = {}
+
+    def first() -> None:
+        station = db.session.get(OrgUnit, station_id)
+        got["first"] = numbers.take_serial(db.session, station, kind="issued", on=D).serial
+        first_took.set()
+        release.wait(30)
+        db.session.commit()
+
+    def second() -> None:
+        station = db.session.get(OrgUnit, station_id)
+        db.session.commit()
+        first_took.wait(30)
+        got["second"] = numbers.take_serial(db.session, station, kind="issued", on=D).serial
+        db.session.commit()
+
+    def referee() -> None:
+        first_took.wait(30)
+        time.sleep(0.5)
+        got["second_before_release"] = "second" in got
+        release.set()
+
+    assert _run(app, [first, second, referee]) == []
+    assert got["second_before_release"] is False
+    assert (got["first"], got["second"]) == (1, 11)
+    assert sorted(db.session.scalars(select(NumberRange.next_free))) == [2, 12]
+
+
+def test_taking_a_number_leaves_used_up_ranges_alone(app: Any, ps: Any) -> None:
+    """A station keeps its used-up ranges for ever; taking a number neither loads nor locks
+    them, so a transaction holding one (e.g. a PSB audit reading it FOR UPDATE on
+    PostgreSQL) does not hold up the counter."""
+    used_up = ps.number_range(DANFENG, 1, 2)
+    used_up.next_free = 3
+    ps.number_range(DANFENG, 11, 20)
+    used_up_id, station_id = used_up.id, ps.station(DANFENG).id
+    db.session.commit()
+    holding, release = threading.Event(), threading.Event()
+    got: dict[str, Any] = {}
+
+    def holder_of_the_used_up_range() -> None:
+        db.session.execute(select(NumberRange).where(NumberRange.id == used_up_id)
+                           .with_for_update())
+        holding.set()
+        release.wait(30)
+        db.session.rollback()
+
+    def taker() -> None:
+        holding.wait(30)
+        station = db.session.get(OrgUnit, station_id)
+        loaded: list[int] = []
+
+        def on_load(target: NumberRange, *context: Any) -> None:
+            loaded.append(target.start)
+
+        for name in ("load", "refresh"):
+            event.listen(NumberRange, name, on_load)
+        try:
+            got["serial"] = numbers.take_serial(db.session, station, kind="issued", on=D).serial
+        finally:
+            for name in ("load", "refresh"):
+                event.remove(NumberRange, name, on_load)
+        got["loaded"] = loaded
+        db.session.commit()
+        got["taken_before_release"] = not release.is_set()
+
+    def referee() -> None:
+        holding.wait(30)
+        time.sleep(3)
+        release.set()
+
+    assert _run(app, [holder_of_the_used_up_range, taker, referee]) == []
+    assert got == {"serial": 11, "loaded": [11], "taken_before_release": True}
 
 
 def test_two_overlapping_allocations_at_once_one_succeeds(app: Any, admin: Any) -> None:
