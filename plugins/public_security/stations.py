@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -22,9 +23,11 @@ def station_for_division(session: Session, division_code: str) -> Any:
     return station_by_code(session, code) if code else None
 
 
+@cache
 def county_psb_id() -> Any:
     """The county PSB's id (the issuing authority, 第十四条) as a SQL expression: written
-    into the INSERT itself, it costs no round trip of its own."""
+    into the INSERT itself, it costs no round trip of its own. Built once: it has no
+    parameter, and every issuance writes it."""
     return select(api.OrgUnit.id).where(api.OrgUnit.kind == "county_psb").scalar_subquery()
 
 
