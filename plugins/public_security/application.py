@@ -188,13 +188,17 @@ def apply(session: Session, *, holder: Any, accepted_on: dt.date, basis: list[st
                       basis=basis, materials=materials,
                       under_16=api.rules.age_on(holder.birth_date, accepted_on) < AGENT_AGE,
                       by_agent=applicant != "self")
-    # Take the number first: with none left nothing at all is written (the view rolls back).
+    # The station's counter, then its ranges, then one flush of every row: the station's
+    # issuances wait for each other from the first of these locks to the commit, so what
+    # lies between them is kept short (docs/scale.md). With no number left nothing at all is
+    # written (the view rolls back, the counter's step included).
+    document_number = documents.next_number(session, station, "document", accepted_on.year)
     permit = card = None
     if result.outcome == "issued":
         permit, card = _issue(session, holder, registration, accepted_on, actor)
 
     application = Application(
-        document_number=documents.next_number(session, station, "document", accepted_on.year),
+        document_number=document_number,
         holder_id=holder.id, station_id=station.id, registration_id=registration.id,
         accepted_on=accepted_on, basis=list(basis), materials=list(materials),
         applicant=applicant, agent_id_number=agent, limited_mobility=limited_mobility,
@@ -235,5 +239,6 @@ def _issue(session: Session, holder: Any, registration: Registration, on: dt.dat
                         station_id=station.id, issued_on=on,
                         valid_until=api.rules.valid_until_for(on),
                         continuous_residence_since=registration.registered_on)
-    card = numbers.new_card(session, permit, station, on=on, actor=actor)  # adds the permit
+    # Adds the permit; the caller's flush writes it with the card and the application.
+    card = numbers.new_card(session, permit, station, on=on, actor=actor, flush=False)
     return permit, card
