@@ -14,6 +14,8 @@ import os
 import time
 from typing import Any
 
+from core import clock
+
 from .env import Bench
 
 CODE = "art18.4"
@@ -43,7 +45,7 @@ def loop_rate(bench: Bench, as_of: dt.date) -> float:
 
 
 def measure(bench: Bench) -> dict[str, Any]:
-    as_of = dt.date.today()
+    as_of = clock.today()
     with open(bench.work / "evaluate.csv", "w") as out:
         seconds, _ = bench.run("entitlements", "evaluate", "--entitlement", CODE,
                                "--as-of", as_of.isoformat(), "--format", "csv", stdout=out)

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from core import clock
 from core.rules import id_check_char
 
 from .env import Bench
@@ -50,7 +51,7 @@ def write_csv(bench: Bench, n: int) -> Any:
         out.writerow(["name", "sex", "ethnicity", "birth_date", "id_number", "hukou_address",
                       "hukou_division_code", "phone", "arrival_date", "residence_address",
                       "residence_division_code", "registered_on"])
-        today = dt.date.today()
+        today = clock.today()
         for i in range(n + bad):
             male = rng.random() < 0.5
             hukou = HUKOU[i % len(HUKOU)]
