@@ -96,8 +96,8 @@ def client(args: tuple[str, str, list[int], Any, Any]) -> list[str]:
 
     The standard library's ``http.client``, one connection per request (gunicorn's sync
     workers close it after each answer): the clients share the two cores with the server, and
-    ``requests`` cost 1.25 ms of CPU per issuance here against about 0.3 ms for this, CPU that
-    a real other system spends on its own machine (measured 2026-12-05, /proc)."""
+    ``requests`` cost 1.25 ms of CPU per issuance here (measured 2026-12-05, /proc), CPU that
+    a real other system spends on its own machine."""
     url, token, holder_ids, ready, go = args
     host, port = url.removeprefix("http://").split(":")
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}

@@ -73,7 +73,7 @@ def insert_new(session: Any, model: Any, rows: list[dict[str, Any]],
     """
     if not rows:
         return []
-    stmt = _upsert_insert(session)(model).on_conflict_do_nothing().returning(*returning)
+    stmt = _upsert_insert(_dialect(session))(model).on_conflict_do_nothing().returning(*returning)
     return list(session.execute(stmt, rows).all())
 
 
@@ -83,7 +83,7 @@ def insert_new_from(session: Any, model: Any, columns: Sequence[str], query: Any
     set-based form of :func:`insert_new`, for rows the database can compute itself (the
     sweep's suspensions). ``query`` must have a WHERE clause (SQLite's grammar needs one
     before ON CONFLICT)."""
-    stmt = (_upsert_insert(session)(model).from_select(list(columns), query)
+    stmt = (_upsert_insert(_dialect(session))(model).from_select(list(columns), query)
             .on_conflict_do_nothing().returning(*returning))
     return list(session.execute(stmt).all())
 
@@ -97,7 +97,7 @@ def increment(session: Any, model: Any, key: Mapping[str, Any], column: str, by:
     transactions counting at once get consecutive values, the first use included. For
     counters that hand out numbers (document numbers per station and year).
     """
-    stmt = _increment_statement(session.get_bind().dialect.name, model, tuple(key), column)
+    stmt = _increment_statement(_dialect(session), model, tuple(key), column)
     return int(session.execute(stmt, {**key, "by": by}).scalar_one())
 
 
@@ -113,11 +113,13 @@ def _increment_statement(dialect: str, model: Any, key: tuple[str, ...], column:
             .returning(target))
 
 
-def _upsert_insert(session_or_dialect: Any) -> Any:
-    """The dialect's ``insert`` that knows ON CONFLICT (PostgreSQL and SQLite alike), for a
-    session or a dialect's name."""
-    name = session_or_dialect if isinstance(session_or_dialect, str) \
-        else session_or_dialect.get_bind().dialect.name
+def _dialect(session: Any) -> str:
+    return str(session.get_bind().dialect.name)
+
+
+def _upsert_insert(name: str) -> Any:
+    """The ``insert`` of the dialect ``name`` that knows ON CONFLICT (PostgreSQL and SQLite
+    alike)."""
     if name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif name == "sqlite":

@@ -161,10 +161,7 @@ def _live_ranges_locked() -> Any:
     # register), and taking a number has no business loading or locking them. The lock on
     # the live ones still serialises every taker; one that finds a range used up after its
     # wait skips it (PostgreSQL re-checks the condition on the row it waited for).
-    return (select(NumberRange).where(NumberRange.station_id == bindparam("station_id"),
-                                      NumberRange.next_free <= NumberRange.end)
-            .order_by(NumberRange.start).with_for_update()
-            .execution_options(populate_existing=True))
+    return _station_ranges_locked().where(NumberRange.next_free <= NumberRange.end)
 
 
 @cache
@@ -174,11 +171,14 @@ def _used_between() -> Any:
             .order_by(SerialUse.serial))
 
 
-def locked_ranges(session: Session, station_id: int) -> list[NumberRange]:
-    """The station's ranges, lowest first, locked for the rest of the transaction and read
-    afresh (an object loaded earlier in the session must not keep a stale cursor)."""
+def locked_ranges(session: Session, station_id: int,
+                  with_numbers_left: bool = False) -> list[NumberRange]:
+    """The station's ranges (only those with numbers left, if asked), lowest first, locked
+    for the rest of the transaction and read afresh (an object loaded earlier in the session
+    must not keep a stale cursor)."""
     _sqlite_write_lock(session)
-    return list(session.scalars(_station_ranges_locked(), {"station_id": station_id}))
+    query = _live_ranges_locked() if with_numbers_left else _station_ranges_locked()
+    return list(session.scalars(query, {"station_id": station_id}))
 
 
 def _lowest_free(session: Session, station: Any) -> tuple[NumberRange, int]:
@@ -186,11 +186,8 @@ def _lowest_free(session: Session, station: Any) -> tuple[NumberRange, int]:
     the range's cursor moves past it (written at the next flush). Numbers below a cursor are
     all used, so a range whose cursor is past its end has none. Raises
     :class:`NoNumbersLeft`."""
-    _sqlite_write_lock(session)
-    for rng in list(session.scalars(_live_ranges_locked(), {"station_id": station.id})):
+    for rng in locked_ranges(session, station.id, with_numbers_left=True):
         candidate = rng.next_free
-        if candidate > rng.end:
-            continue
         # Numbers above the cursor may already be used (a blank voided by serial): skip them.
         used_above = session.scalars(_used_between(),
                                      {"low": candidate, "high": rng.end}).all()
