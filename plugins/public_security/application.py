@@ -188,23 +188,29 @@ def apply(session: Session, *, holder: Any, accepted_on: dt.date, basis: list[st
                       basis=basis, materials=materials,
                       under_16=api.rules.age_on(holder.birth_date, accepted_on) < AGENT_AGE,
                       by_agent=applicant != "self")
-    # The station's counter, then its ranges, then one flush of every row: the station's
-    # issuances wait for each other from the first of these locks to the commit, so what
-    # lies between them is kept short (docs/scale.md). With no number left nothing at all is
-    # written (the view rolls back, the counter's step included).
-    document_number = documents.next_number(session, station, "document", accepted_on.year)
-    permit = card = None
-    if result.outcome == "issued":
-        permit, card = _issue(session, holder, registration, accepted_on, actor)
-
+    # Everything that needs no number is built before the station's first lock: from the
+    # counter's step to the commit the station's other issuances wait (docs/scale.md). The
+    # rows go in one flush, then the audit events in the next, so the county's audit head
+    # (every station's acts wait for it) is locked only for the last writes. With no number
+    # left nothing at all is written (the view rolls back, the counter's step included).
+    permit = _new_permit(holder, registration, accepted_on) \
+        if result.outcome == "issued" else None
     application = Application(
-        document_number=document_number,
         holder_id=holder.id, station_id=station.id, registration_id=registration.id,
         accepted_on=accepted_on, basis=list(basis), materials=list(materials),
         applicant=applicant, agent_id_number=agent, limited_mobility=limited_mobility,
         outcome=result.outcome, missing=[m.as_dict() for m in result.missing],
         reasons=[r.as_dict() for r in result.reasons],
         permit=permit, accepted_by_id=getattr(actor, "id", None))
+    # The station's counter, then its ranges: the lock order of every act (README).
+    application.document_number = documents.next_number(session, station, "document",
+                                                        accepted_on.year)
+    card = None
+    if permit is not None:
+        # 当场制发 (第十三条): the station's lowest free number is the permit number and the
+        # first card's serial; the flush below writes them with the application.
+        card = numbers.new_card(session, permit, station, on=accepted_on, actor=actor,
+                                flush=False)
     session.add(application)
     session.flush()
     api.record_audit(session, action="application.create", entity="application",
@@ -230,15 +236,11 @@ def apply(session: Session, *, holder: Any, accepted_on: dt.date, basis: list[st
     return application
 
 
-def _issue(session: Session, holder: Any, registration: Registration, on: dt.date,
-           actor: Any) -> tuple[Any, Any]:
-    """当场制发 (第十三条): the station's lowest free number is the permit number and the first
-    card's serial; the county PSB is the issuing authority (第十四条)."""
-    station = registration.station
-    permit = api.Permit(holder_id=holder.id, authority_id=stations.county_psb_id(),
-                        station_id=station.id, issued_on=on,
-                        valid_until=api.rules.valid_until_for(on),
-                        continuous_residence_since=registration.registered_on)
-    # Adds the permit; the caller's flush writes it with the card and the application.
-    card = numbers.new_card(session, permit, station, on=on, actor=actor, flush=False)
-    return permit, card
+def _new_permit(holder: Any, registration: Registration, on: dt.date) -> Any:
+    """The permit an issuance on ``on`` makes, not yet numbered (its number is its first
+    card's serial, 第八条) and not yet in the session; the county PSB is the issuing
+    authority (第十四条)."""
+    return api.Permit(holder_id=holder.id, authority_id=stations.county_psb_id(),
+                      station_id=registration.station.id, issued_on=on,
+                      valid_until=api.rules.valid_until_for(on),
+                      continuous_residence_since=registration.registered_on)
