@@ -38,7 +38,10 @@ station and year for the receipt numbers, the chunk's ids taken at once (``api.s
 and the driver's bulk path (``api.bulk_write``: executemany, COPY) for holders, residences and
 registrations. On PostgreSQL a chunk is written on a second thread while the next is checked
 (:class:`_Writer`). A row checked is a plain value from then on (:class:`_Good`), so the
-writer never touches the checking session's objects.
+writer never touches the checking session's objects. On PostgreSQL that writer is the
+slowest stage (it waits for the server's COPY; py-spy, 2026-12-05), so what can be done
+elsewhere is: each row's digest line is made where the row is screened, and each chunk's
+ids are taken by the importing thread while the chunk before is written.
 """
 
 from __future__ import annotations
