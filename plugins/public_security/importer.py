@@ -615,7 +615,7 @@ class _Writer:
         # The chunk's ids are taken here, on the checking session, while the chunk before is
         # still being written: the writer's thread is the import's slowest stage (it waits
         # for the server's COPY), and taking 5 000 ids from each of two sequences cost it
-        # about 15 ms a chunk (py-spy, 2026-12-05). Sequences are not transactional, so
+        # about 30 ms a chunk (py-spy, 2026-12-05). Sequences are not transactional, so
         # this needs no transaction of the writer's; a chunk that fails only leaves ids
         # unused, as any failed insert does. (SQLite's ids are the table's max + 1 and
         # must be taken by the writer, under its write lock.)
