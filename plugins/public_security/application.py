@@ -202,7 +202,8 @@ def apply(session: Session, *, holder: Any, accepted_on: dt.date, basis: list[st
         outcome=result.outcome, missing=[m.as_dict() for m in result.missing],
         reasons=[r.as_dict() for r in result.reasons],
         permit=permit, accepted_by_id=getattr(actor, "id", None))
-    # The station's counter, then its ranges: the lock order of every act (README).
+    # The station's counter, then its ranges, then (at the flush) the audit head: the one
+    # order in which all acts take these locks, so none waits for another in a circle (README).
     application.document_number = documents.next_number(session, station, "document",
                                                         accepted_on.year)
     card = None

@@ -495,7 +495,8 @@ def _write_chunk(session: Session, goods: list[_Good], *, actor: _Actor | None, 
     """Holders, residences, registrations and the chunk's audit event; the caller commits.
     ``ids``: the holders' and residences' ids, when taken beforehand (:func:`_take_ids`)."""
     # Receipt numbers first: the row locks they take also make this the writing transaction
-    # (SQLite: the one writer) before ids are taken.
+    # (SQLite: the one writer) before SQLite's ids are taken below (PostgreSQL's come with
+    # the chunk, taken from the sequences by the importing thread: _Writer.submit).
     groups: dict[tuple[int, int], list[int]] = {}
     for i, g in enumerate(goods):
         groups.setdefault((g.station.id, g.registered_on.year), []).append(i)
