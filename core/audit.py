@@ -7,11 +7,11 @@ append (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers anyway), 
 (county_code, seq) is unique, so a chain can never fork.
 
 Sealing happens at the flush, not at :func:`record`: the events an act records are numbered
-and sealed together, under one lock of the head, just before they are written. The head is
-the whole county's point of contention (every act of every station appends to it), so it is
-locked as late as possible and once per flush instead of once per event, and one statement
-writes the act's events. An event is still in the database as soon as the session flushes,
-as before.
+and sealed together, under one lock of the head, and written after the flush's other rows.
+The head is the whole county's point of contention (every act of every station appends to
+it), so it is locked as late as possible, once per flush instead of once per event, and
+held for three Core statements (lock, insert the events, advance the head) rather than for
+the ORM's flush work. An event is still in the database as soon as the session flushes.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from typing import Any, Iterator, Mapping
 
 from flask import current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.clock import utcnow
 from core.models import AuditEvent, AuditHead
@@ -88,8 +89,9 @@ def record(session: Session, *, action: str, entity: str, entity_id: Any = None,
     """Append one event to the county's chain inside the caller's transaction.
 
     `key` is (key_id, key); by default the application's current audit key. The event is
-    numbered and sealed when the session next flushes (:func:`_seal_pending`): its ``seq``,
-    ``prev_hash`` and ``seal`` are set from then on.
+    numbered, sealed and written when the session next flushes (:func:`_write`): its ``id``,
+    ``seq``, ``prev_hash`` and ``seal`` are set from then on. The object itself leaves the
+    session then (Core writes the row); load the row by its ``id`` to see it as stored.
     """
     if key is None:
         cfg = current_app.config
@@ -109,49 +111,115 @@ def record(session: Session, *, action: str, entity: str, entity_id: Any = None,
 
 
 _UNSEALED = "juzhu.audit.unsealed"  # session.info: [(event, key)] in the order recorded
+_UNWRITTEN = "juzhu.audit.unwritten"  # session.info: sealed at a flush, to write after its rows
 
 
 @sa_event.listens_for(Session, "before_flush")
-def _seal_pending(session: Session, flush_context: Any, instances: Any) -> None:
-    """Number and seal the events recorded since the last flush, in the order recorded,
-    each county's under one lock of its head. Events a rollback took out of the session are
-    dropped: their act did not happen."""
+def _take_pending(session: Session, flush_context: Any, instances: Any) -> None:
+    """Take the events recorded since the last flush out of the ORM's flush: they are written
+    by :func:`_write_taken` after the flush's other rows, or here at once when the flush has
+    nothing else to write. Events a rollback took out of the session are dropped: their act
+    did not happen."""
     unsealed = session.info.pop(_UNSEALED, None)
     if not unsealed:
         return
-    heads: dict[str, AuditHead] = {}
-    for event, key in unsealed:
-        if not inspect(event).pending:
-            continue
-        head = heads.get(event.county_code)
-        if head is None:
-            head = heads[event.county_code] = _locked_head(session, event.county_code)
-        event.seq, event.prev_hash = head.seq + 1, head.seal
-        event.seal = seal(key, event)
-        head.seq, head.seal = event.seq, event.seal
+    events = [(event, key) for event, key in unsealed if inspect(event).pending]
+    for event, _ in events:
+        session.expunge(event)
+    if not events:
+        return
+    # With other rows to write, wait for them: the head is then locked only for the
+    # events' own statements. A flush of chosen objects only (deprecated) writes at once.
+    if instances is None and (session.new or session.dirty or session.deleted):
+        session.info.setdefault(_UNWRITTEN, []).extend(events)
+    else:
+        _write(session, events)
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _write_taken(session: Session, flush_context: Any) -> None:
+    taken = session.info.pop(_UNWRITTEN, None)
+    if taken:
+        _write(session, taken)
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _write_left(session: Session) -> None:
+    """A flush that found nothing to write after all (only orphans, say) never reaches
+    :func:`_write_taken`: its events are written before the commit instead of lost."""
+    taken = session.info.pop(_UNWRITTEN, None)
+    if taken:
+        _write(session, taken)
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _drop_taken(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_UNWRITTEN, None)
+
+
+def _write(session: Session, events: list[tuple[AuditEvent, str]]) -> None:
+    """Number, seal and insert ``events`` (in the order recorded), each county's under one
+    lock of its head, with Core statements: three per county (lock, insert, advance), none
+    of the ORM's flush work while the county waits. The events get their ids, and a head
+    row this session holds is brought up to date."""
+    connection = session.connection()
+    by_county: dict[str, list[tuple[AuditEvent, str]]] = {}
+    for item in events:
+        by_county.setdefault(item[0].county_code, []).append(item)
+    for county_code, items in by_county.items():
+        row = connection.execute(_head_locked(), {"county_code": county_code}).first()
+        seq, prev = (row.seq, row.seal) if row is not None else (0, GENESIS)
+        for event, key in items:
+            event.seq, event.prev_hash = seq + 1, prev
+            event.seal = seal(key, event)
+            seq, prev = event.seq, event.seal
+        ids = connection.execute(_insert_events(), [
+            {column: getattr(event, column) for column in _EVENT_COLUMNS}
+            for event, _ in items]).scalars().all()
+        for (event, _), event_id in zip(items, ids):
+            event.id = event_id
+        if row is not None:
+            connection.execute(_advance_head(),
+                               {"county": county_code, "new_seq": seq, "new_seal": prev})
+        else:
+            connection.execute(_new_head(), {"county_code": county_code, "seq": seq,
+                                             "seal": prev})
+        held = session.identity_map.get(session.identity_key(AuditHead, county_code))
+        if held is not None:
+            set_committed_value(held, "seq", seq)
+            set_committed_value(held, "seal", prev)
+
+
+_EVENT_COLUMNS = ("county_code", "seq", "at", "actor", "org", "action", "entity", "entity_id",
+                  "old", "new", "prev_hash", "key_id", "seal")
+
+
+# Each statement is built once: every act runs them, and building costs more than running.
+@cache
+def _head_locked() -> Any:
+    head = AuditHead.__table__
+    return (select(head.c.seq, head.c.seal)
+            .where(head.c.county_code == bindparam("county_code")).with_for_update())
 
 
 @cache
-def _head_locked() -> Any:
-    # Built once with a placeholder: every act runs it, and building it costs more than
-    # running it.
-    return (select(AuditHead).where(AuditHead.county_code == bindparam("county_code"))
-            .with_for_update().execution_options(populate_existing=True))
+def _insert_events() -> Any:
+    table = AuditEvent.__table__
+    return insert(table).returning(table.c.id, sort_by_parameter_order=True)
 
 
-def _locked_head(session: Session, county_code: str) -> AuditHead:
-    """The county's head row, locked to the end of the transaction and read afresh; one
-    this transaction has advanced but not yet written (a flush of some objects only) is
-    already locked and is the newer, so it is kept as it is."""
-    held = session.identity_map.get(session.identity_key(AuditHead, county_code))
-    if held is not None and inspect(held).modified:
-        return held
-    head = session.execute(_head_locked(),
-                           {"county_code": county_code}).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(county_code=county_code, seq=0, seal=GENESIS)
-        session.add(head)
-    return head
+@cache
+def _advance_head() -> Any:
+    head = AuditHead.__table__
+    return (update(head).where(head.c.county_code == bindparam("county"))
+            .values(seq=bindparam("new_seq"), seal=bindparam("new_seal")))
+
+
+@cache
+def _new_head() -> Any:
+    # A county's first event; a second transaction starting the same chain at once fails on
+    # the head's primary key instead of forking it.
+    return insert(AuditHead.__table__)
 
 
 @dataclass(frozen=True)

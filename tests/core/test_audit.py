@@ -3,7 +3,9 @@ verification finds edits, deletions, a lost tail and unknown keys."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, text, update
+import datetime as dt
+
+from sqlalchemy import func, select, text, update
 
 from core import audit
 from core.db import db
@@ -153,4 +155,104 @@ def test_a_partial_flush_does_not_fork_the_chain(app) -> None:  # type: ignore[n
     second = audit.record(db.session, action="test.after", entity="thing")
     db.session.commit()
     assert second.seq == first.seq + 1 and second.prev_hash == first.seal
+    assert problems(app) == []
+
+
+def _statements(run):  # type: ignore[no-untyped-def]
+    """The SQL statements ``run()`` sends, first words only."""
+    from sqlalchemy import event as sa_event
+
+    sent: list[str] = []
+
+    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        sent.append(" ".join(statement.split()[:3]))
+
+    engine = db.session.get_bind()
+    sa_event.listen(engine, "before_cursor_execute", seen)
+    try:
+        run()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", seen)
+    return sent
+
+
+def test_events_are_written_after_the_flushs_other_rows(app) -> None:  # type: ignore[no-untyped-def]
+    """The county's head is locked for the events' own statements only: an act's rows go
+    first in the same flush, then the head's lock, the events and the head's advance."""
+    from core.models import OrgUnit
+
+    org = db.session.scalars(select(OrgUnit).order_by(OrgUnit.id).limit(1)).one()
+    org.name = "改名"
+    event = audit.record(db.session, action="test.after_rows", entity="org_unit",
+                         entity_id=org.id, new={"name": org.name, "phone": "13900000000"})
+    sent = _statements(db.session.flush)
+    writes = [s for s in sent if not s.startswith("SELECT") or "audit_head" in s]
+    assert writes[0].startswith("UPDATE org_unit")
+    assert [s.split()[0] for s in writes[1:]] == ["SELECT", "INSERT", "UPDATE"]
+    assert "audit_head" in writes[1] and "audit_event" in writes[2] and "audit_head" in writes[3]
+    assert event.id is not None and event.seal is not None
+    db.session.commit()
+    stored = db.session.get(AuditEvent, event.id)
+    assert (stored.action, stored.seq, stored.seal) == ("test.after_rows", event.seq, event.seal)
+    assert stored.new == {"name": "改名", "phone": "139****0000"}
+    assert problems(app) == []
+
+
+def test_a_head_held_by_the_session_follows_the_chain(app) -> None:  # type: ignore[no-untyped-def]
+    """The head is advanced by a Core statement; a head row loaded into the session earlier
+    is brought up to date, so verifying in the same session sees no lost tail."""
+    head = db.session.get(AuditHead, "530323")
+    before = head.seq
+    add_events(2)
+    assert head.seq == before + 2 and problems(app) == []
+
+
+def test_a_flush_with_nothing_else_to_write_still_writes_the_events(app) -> None:  # type: ignore[no-untyped-def]
+    """A row the flush drops after all (the ORM expunges a pending orphan; here another
+    listener expunges it) does not take the act's events with it: they wait for the
+    flush's end, which never comes, and are written before the commit instead."""
+    from sqlalchemy import event as sa_event
+
+    from core.models import OrgUnit
+
+    session = db.session()
+    count = session.scalar(select(func.count()).select_from(AuditEvent))
+    dropped = OrgUnit(code="dropped", name="不写", kind="station", county_code="530323")
+    session.add(dropped)
+    audit.record(session, action="test.kept", entity="thing")
+
+    def drop(session, flush_context, instances):  # type: ignore[no-untyped-def]
+        if dropped in session:
+            session.expunge(dropped)
+
+    sa_event.listen(session, "before_flush", drop)
+    try:
+        session.flush()
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == count
+        session.commit()
+    finally:
+        sa_event.remove(session, "before_flush", drop)
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == count + 1
+    assert session.scalar(select(OrgUnit).where(OrgUnit.code == "dropped")) is None
+    assert problems(app) == []
+
+
+def test_events_of_a_failed_flush_are_not_written(app) -> None:  # type: ignore[no-untyped-def]
+    """A flush that fails after the events were taken out of it leaves nothing behind for
+    the next transaction: the events went with their act."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from core.models import OrgUnit
+
+    taken = db.session.scalars(select(OrgUnit).order_by(OrgUnit.id).limit(2)).all()
+    taken[1].code = taken[0].code  # unique: the flush fails
+    audit.record(db.session, action="test.failed", entity="thing")
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    audit.record(db.session, action="test.next", entity="thing")
+    db.session.commit()
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert "test.failed" not in actions and "test.next" in actions
     assert problems(app) == []
