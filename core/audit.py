@@ -184,10 +184,21 @@ def _write(session: Session, events: list[tuple[AuditEvent, str]]) -> None:
         else:
             connection.execute(_new_head(), {"county_code": county_code, "seq": seq,
                                              "seal": prev})
-        held = session.identity_map.get(session.identity_key(AuditHead, county_code))
+        held = _held_head(session, county_code)
         if held is not None:
             set_committed_value(held, "seq", seq)
             set_committed_value(held, "seal", prev)
+
+
+def _held_head(session: Session, county_code: str) -> AuditHead | None:
+    """The session's object for the county's head row, if it has one: loaded earlier, or
+    added and inserted by the flush these events follow (the profile's seeding), which is
+    in the identity map only once the flush ends."""
+    held = session.identity_map.get(session.identity_key(AuditHead, county_code))
+    if held is None:
+        held = next((obj for obj in session.new if isinstance(obj, AuditHead)
+                     and obj.county_code == county_code), None)
+    return held
 
 
 _EVENT_COLUMNS = ("county_code", "seq", "at", "actor", "org", "action", "entity", "entity_id",

@@ -256,3 +256,17 @@ def test_events_of_a_failed_flush_are_not_written(app) -> None:  # type: ignore[
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "test.failed" not in actions and "test.next" in actions
     assert problems(app) == []
+
+
+def test_a_head_added_in_the_same_flush_follows_the_chain(app) -> None:  # type: ignore[no-untyped-def]
+    """A county's head added to the session (as the profile's seeding does) and its first
+    event, flushed together: the ORM inserts the head, the event advances it, and the head
+    object in the session says so before the commit."""
+    head = AuditHead(county_code="530325", seq=0, seal=audit.GENESIS)
+    db.session.add(head)
+    event = audit.record(db.session, action="test.first", entity="thing", county_code="530325")
+    db.session.flush()
+    assert (head.seq, head.seal) == (1, event.seal)
+    assert problems(app) == []
+    db.session.commit()
+    assert problems(app) == []
