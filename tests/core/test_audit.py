@@ -3,10 +3,9 @@ verification finds edits, deletions, a lost tail and unknown keys."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import func, select, text, update
 
+from benchmarks.explain import captured
 from core import audit
 from core.db import db
 from core.models import AuditEvent, AuditHead
@@ -158,24 +157,6 @@ def test_a_partial_flush_does_not_fork_the_chain(app) -> None:  # type: ignore[n
     assert problems(app) == []
 
 
-def _statements(run):  # type: ignore[no-untyped-def]
-    """The SQL statements ``run()`` sends, first words only."""
-    from sqlalchemy import event as sa_event
-
-    sent: list[str] = []
-
-    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        sent.append(" ".join(statement.split()[:3]))
-
-    engine = db.session.get_bind()
-    sa_event.listen(engine, "before_cursor_execute", seen)
-    try:
-        run()
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", seen)
-    return sent
-
-
 def test_events_are_written_after_the_flushs_other_rows(app) -> None:  # type: ignore[no-untyped-def]
     """The county's head is locked for the events' own statements only: an act's rows go
     first in the same flush, then the head's lock, the events and the head's advance."""
@@ -185,7 +166,9 @@ def test_events_are_written_after_the_flushs_other_rows(app) -> None:  # type: i
     org.name = "改名"
     event = audit.record(db.session, action="test.after_rows", entity="org_unit",
                          entity_id=org.id, new={"name": org.name, "phone": "13900000000"})
-    sent = _statements(db.session.flush)
+    with captured(db.session.get_bind()) as seen:
+        db.session.flush()
+    sent = [" ".join(statement.split()[:3]) for statement, _ in seen]
     writes = [s for s in sent if not s.startswith("SELECT") or "audit_head" in s]
     assert writes[0].startswith("UPDATE org_unit")
     assert [s.split()[0] for s in writes[1:]] == ["SELECT", "INSERT", "UPDATE"]
