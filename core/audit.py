@@ -117,7 +117,7 @@ _UNWRITTEN = "juzhu.audit.unwritten"  # session.info: sealed at a flush, to writ
 @sa_event.listens_for(Session, "before_flush")
 def _take_pending(session: Session, flush_context: Any, instances: Any) -> None:
     """Take the events recorded since the last flush out of the ORM's flush: they are written
-    by :func:`_write_taken` after the flush's other rows, or here at once when the flush has
+    by :func:`_write_unwritten` after the flush's other rows, or here at once when the flush has
     nothing else to write. Events a rollback took out of the session are dropped: their act
     did not happen."""
     unsealed = session.info.pop(_UNSEALED, None)
@@ -136,20 +136,17 @@ def _take_pending(session: Session, flush_context: Any, instances: Any) -> None:
         _write(session, events)
 
 
-@sa_event.listens_for(Session, "after_flush")
-def _write_taken(session: Session, flush_context: Any) -> None:
+def _write_unwritten(session: Session, *_: Any) -> None:
+    """Write the events :func:`_take_pending` set aside. Runs after each flush (its rows are
+    written by then) and before each commit: a flush that found nothing to write after all
+    (only orphans, say) never reaches its end, and its events must not be lost."""
     taken = session.info.pop(_UNWRITTEN, None)
     if taken:
         _write(session, taken)
 
 
-@sa_event.listens_for(Session, "before_commit")
-def _write_left(session: Session) -> None:
-    """A flush that found nothing to write after all (only orphans, say) never reaches
-    :func:`_write_taken`: its events are written before the commit instead of lost."""
-    taken = session.info.pop(_UNWRITTEN, None)
-    if taken:
-        _write(session, taken)
+sa_event.listen(Session, "after_flush", _write_unwritten)
+sa_event.listen(Session, "before_commit", _write_unwritten)
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")

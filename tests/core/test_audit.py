@@ -3,12 +3,15 @@ verification finds edits, deletions, a lost tail and unknown keys."""
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from benchmarks.explain import captured
 from core import audit
 from core.db import db
-from core.models import AuditEvent, AuditHead
+from core.models import AuditEvent, AuditHead, OrgUnit
 
 
 def problems(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -112,23 +115,13 @@ def test_personal_data_is_masked_in_the_audit_log(app) -> None:  # type: ignore[
 def test_an_acts_events_are_sealed_together_at_the_flush(app) -> None:  # type: ignore[no-untyped-def]
     """Sealing waits for the flush: the act's events are numbered in the order recorded,
     under one lock of the head (one SELECT … FOR UPDATE for both, counted here)."""
-    from sqlalchemy import event as sa_event
-
     first = audit.record(db.session, action="test.one", entity="thing")
     second = audit.record(db.session, action="test.two", entity="thing")
     assert first.seal is None and second.seal is None
-    heads: list[str] = []
-
-    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        if "audit_head" in statement and statement.lstrip().upper().startswith("SELECT"):
-            heads.append(statement)
-
-    engine = db.session.get_bind()
-    sa_event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with captured(db.session.get_bind()) as seen:
         db.session.flush()
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", seen)
+    heads = [statement for statement, _ in seen if "audit_head" in statement
+             and statement.lstrip().upper().startswith("SELECT")]
     assert len(heads) == 1
     assert second.seq == first.seq + 1 and second.prev_hash == first.seal
     db.session.commit()
@@ -147,8 +140,8 @@ def test_an_event_rolled_back_before_its_flush_leaves_no_gap(app) -> None:  # ty
 
 
 def test_a_partial_flush_does_not_fork_the_chain(app) -> None:  # type: ignore[no-untyped-def]
-    """A flush of some objects only writes the event but not the head it advanced; the next
-    event must follow the first, not the head's older row."""
+    """A flush of some objects only (deprecated, still allowed) writes the event and
+    advances the head at once; the next event follows the first."""
     first = audit.record(db.session, action="test.partial", entity="thing")
     db.session.flush([first])
     second = audit.record(db.session, action="test.after", entity="thing")
@@ -160,8 +153,6 @@ def test_a_partial_flush_does_not_fork_the_chain(app) -> None:  # type: ignore[n
 def test_events_are_written_after_the_flushs_other_rows(app) -> None:  # type: ignore[no-untyped-def]
     """The county's head is locked for the events' own statements only: an act's rows go
     first in the same flush, then the head's lock, the events and the head's advance."""
-    from core.models import OrgUnit
-
     org = db.session.scalars(select(OrgUnit).order_by(OrgUnit.id).limit(1)).one()
     org.name = "改名"
     event = audit.record(db.session, action="test.after_rows", entity="org_unit",
@@ -194,10 +185,6 @@ def test_a_flush_with_nothing_else_to_write_still_writes_the_events(app) -> None
     """A row the flush drops after all (the ORM expunges a pending orphan; here another
     listener expunges it) does not take the act's events with it: they wait for the
     flush's end, which never comes, and are written before the commit instead."""
-    from sqlalchemy import event as sa_event
-
-    from core.models import OrgUnit
-
     session = db.session()
     count = session.scalar(select(func.count()).select_from(AuditEvent))
     dropped = OrgUnit(code="dropped", name="不写", kind="station", county_code="530323")
@@ -223,11 +210,6 @@ def test_a_flush_with_nothing_else_to_write_still_writes_the_events(app) -> None
 def test_events_of_a_failed_flush_are_not_written(app) -> None:  # type: ignore[no-untyped-def]
     """A flush that fails after the events were taken out of it leaves nothing behind for
     the next transaction: the events went with their act."""
-    import pytest
-    from sqlalchemy.exc import IntegrityError
-
-    from core.models import OrgUnit
-
     taken = db.session.scalars(select(OrgUnit).order_by(OrgUnit.id).limit(2)).all()
     taken[1].code = taken[0].code  # unique: the flush fails
     audit.record(db.session, action="test.failed", entity="thing")
